@@ -1,0 +1,22 @@
+import type { DrizzleD1Database } from 'drizzle-orm/d1'
+import type { Env } from './env'
+import type * as schema from './db/schema'
+
+export type Db = DrizzleD1Database<typeof schema>
+
+/** Who is calling: set by the auth middleware from the API key. */
+export interface Principal {
+  userId: number
+  apiKeyId: string
+}
+
+export interface AppEnv {
+  Bindings: Env
+  Variables: {
+    requestId: string
+    db: Db
+    principal: Principal
+    /** Set by requireMember on /organizations/:org_id/* routes. */
+    orgId: number
+  }
+}

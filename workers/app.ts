@@ -1,0 +1,56 @@
+import { Hono } from 'hono'
+import { requestId } from 'hono/request-id'
+import type { AppEnv } from './app-env'
+import { createDb } from './db/client'
+import { createDialect } from './dialects/dialect'
+import { fastapiErrors } from './dialects/fastapi-errors'
+import { ApiError } from './errors'
+import { requireAdmin } from './middleware/admin'
+import { requireApiKey, requireMember } from './middleware/auth'
+import { adminRoutes } from './routes/admin'
+import { agentAccessRoutes } from './routes/agent-access'
+import { agentRoutes } from './routes/agents'
+import { credentialRoutes } from './routes/credentials'
+import { meRoutes } from './routes/me'
+
+export const VERSION = '0.1.0'
+
+/** /v1: the Agents API (seed 003); later the Codegen runs (seed 001) share its FastAPI error shape. */
+function v1App() {
+  const v1 = createDialect(fastapiErrors)
+  v1.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'agentplane /v1', version: VERSION } })
+  v1.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' })
+  v1.use('*', requireApiKey())
+  v1.use('/organizations/:org_id/*', requireMember())
+  v1.route('/', meRoutes)
+  v1.route('/', agentRoutes)
+  v1.route('/', agentAccessRoutes)
+  v1.route('/', credentialRoutes)
+  return v1
+}
+
+function adminApp() {
+  const admin = createDialect(fastapiErrors)
+  admin.use('*', requireAdmin())
+  admin.route('/', adminRoutes)
+  return admin
+}
+
+export function createApp() {
+  const app = new Hono<AppEnv>()
+  app.use(requestId())
+  app.use(async function attachDb(c, next) {
+    c.set('db', createDb(c.env.DB))
+    await next()
+  })
+  app.get('/', (c) => c.json({ name: 'agentplane', version: VERSION, openapi: '/v1/openapi.json' }))
+  app.get('/health', (c) => c.json({ ok: true }))
+  app.route('/v1', v1App())
+  app.route('/admin', adminApp())
+  app.notFound((c) => fastapiErrors(new ApiError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), c))
+  app.onError((err, c) => {
+    console.error(`[${c.get('requestId')}] unhandled ${err.name}: ${err.message}`, err.stack)
+    return fastapiErrors(err instanceof ApiError ? err : new ApiError('internal', 'Internal server error'), c)
+  })
+  return app
+}

@@ -1,0 +1,185 @@
+import { and, asc, count, desc, eq, isNull, like, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../app-env'
+import { ApiError } from '../errors'
+import type { CreateAgent, PatchAgent } from '../schemas/agents'
+import { isUniqueViolation } from './errors'
+import { agents, agentVersions } from './schema'
+
+export type AgentRow = typeof agents.$inferSelect
+
+const nowIso = () => new Date().toISOString()
+
+const SYSTEM_AGENT = {
+  code: 'system',
+  name: 'Assistant',
+  description: 'The organization’s built-in assistant. Read-only.',
+  systemPrompt: 'You are agentplane’s built-in assistant. Answer clearly and concisely.',
+}
+
+/** Copies the agent's current profile into agent_versions: what a run pins. */
+const snapshotVersion = (db: Db, agentId: string) =>
+  db.insert(agentVersions).select(
+    db
+      .select({
+        agentId: agents.id,
+        version: agents.version,
+        name: agents.name,
+        systemPrompt: agents.systemPrompt,
+        model: agents.model,
+        connectors: agents.connectors,
+        createdAt: agents.updatedAt,
+      })
+      .from(agents)
+      .where(eq(agents.id, agentId)),
+  )
+
+/**
+ * The system agent of an org (a no-op when it exists: one per org by a unique index).
+ * `orgId` may be SQL such as last_insert_rowid() so this batches after the org insert.
+ */
+export function systemAgentInserts(db: Db, orgId: SQL | number, model: string) {
+  const id = crypto.randomUUID()
+  const s = SYSTEM_AGENT
+  return [
+    db
+      .insert(agents)
+      .values({ id, orgId, kind: 'system', code: s.code, name: s.name, description: s.description, systemPrompt: s.systemPrompt, model })
+      .onConflictDoNothing(),
+    snapshotVersion(db, id),
+  ] as const
+}
+
+const live = (orgId: number) => and(eq(agents.orgId, orgId), isNull(agents.deletedAt))
+
+export async function listAgents(db: Db, orgId: number, limit: number, offset: number) {
+  const [items, [total]] = await db.batch([
+    db
+      .select()
+      .from(agents)
+      .where(live(orgId))
+      .orderBy(desc(sql`${agents.kind} = 'system'`), asc(agents.createdAt), asc(agents.id))
+      .limit(limit)
+      .offset(offset),
+    db.select({ n: count() }).from(agents).where(live(orgId)),
+  ])
+  return { items, total: total?.n ?? 0 }
+}
+
+/** A live agent of the org, or 404 (another org's agent is indistinguishable from none). */
+export async function getAgent(db: Db, orgId: number, agentId: string): Promise<AgentRow> {
+  const row = await db.select().from(agents).where(and(live(orgId), eq(agents.id, agentId))).get()
+  if (!row) throw ApiError.notFound('Agent')
+  return row
+}
+
+export async function getSystemAgent(db: Db, orgId: number): Promise<AgentRow> {
+  const row = await db.select().from(agents).where(and(live(orgId), eq(agents.kind, 'system'))).get()
+  if (!row) throw ApiError.notFound('System agent')
+  return row
+}
+
+/** A mutable (custom) agent, or 400 for the system agent. */
+export async function getCustomAgent(db: Db, orgId: number, agentId: string): Promise<AgentRow> {
+  const row = await getAgent(db, orgId, agentId)
+  if (row.kind === 'system') throw new ApiError('bad_request', 'The system agent is read-only')
+  return row
+}
+
+export function slugify(name: string): string {
+  return name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48)
+}
+
+/** The first free `base`, `base-2`, `base-3`… among the org's live agents. */
+async function freeCode(db: Db, orgId: number, base: string): Promise<string> {
+  const taken = new Set(
+    (await db.select({ code: agents.code }).from(agents).where(and(live(orgId), like(agents.code, `${base}%`)))).map((r) => r.code),
+  )
+  let code = base
+  for (let n = 2; taken.has(code); n++) code = `${base}-${n}`
+  return code
+}
+
+export async function createAgent(db: Db, orgId: number, userId: number, input: CreateAgent, defaultModel: string): Promise<AgentRow> {
+  const id = crypto.randomUUID()
+  const code = input.code ?? (await freeCode(db, orgId, slugify(input.name) || 'agent'))
+  try {
+    const [[row]] = await db.batch([
+      db
+        .insert(agents)
+        .values({
+          id,
+          orgId,
+          kind: 'custom',
+          code,
+          name: input.name,
+          description: input.description ?? null,
+          systemPrompt: input.system_prompt ?? null,
+          avatarUrl: input.avatar_url ?? null,
+          model: input.model ?? defaultModel,
+          isEnabled: input.is_enabled ?? true,
+          createdBy: userId,
+        })
+        .returning(),
+      snapshotVersion(db, id),
+    ])
+    if (!row) throw new Error('agent insert returned no row')
+    return row
+  } catch (err) {
+    if (isUniqueViolation(err)) throw ApiError.invalid(['body', 'code'], `code "${code}" is already used by another agent`, 'unique')
+    throw err
+  }
+}
+
+type ProfileChange = Partial<Pick<AgentRow, 'name' | 'description' | 'systemPrompt' | 'avatarUrl' | 'model' | 'connectors'>>
+
+/**
+ * Applies a change; a change to the profile bumps `version` and snapshots it, in one batch.
+ * The update is conditional on the version read, so a concurrent edit fails (409) instead of
+ * silently overwriting a snapshot.
+ */
+async function applyChange(db: Db, current: AgentRow, change: ProfileChange, isEnabled?: boolean): Promise<AgentRow> {
+  const changed = (Object.keys(change) as (keyof ProfileChange)[]).some(
+    (k) => JSON.stringify(change[k]) !== JSON.stringify(current[k]),
+  )
+  const set = { ...change, ...(isEnabled === undefined ? {} : { isEnabled }), updatedAt: nowIso() }
+  const where = and(eq(agents.id, current.id), eq(agents.version, current.version), isNull(agents.deletedAt))
+  try {
+    if (!changed) {
+      const [row] = await db.update(agents).set(set).where(where).returning()
+      if (!row) throw new ApiError('conflict', 'The agent was changed concurrently; retry')
+      return row
+    }
+    const [[row]] = await db.batch([
+      db.update(agents).set({ ...set, version: current.version + 1 }).where(where).returning(),
+      snapshotVersion(db, current.id),
+    ])
+    if (!row) throw new ApiError('conflict', 'The agent was changed concurrently; retry')
+    return row
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ApiError('conflict', 'The agent was changed concurrently; retry')
+    throw err
+  }
+}
+
+export function patchAgent(db: Db, current: AgentRow, patch: PatchAgent): Promise<AgentRow> {
+  const change: ProfileChange = {}
+  if (patch.name !== undefined) change.name = patch.name
+  if (patch.description !== undefined) change.description = patch.description
+  if (patch.system_prompt !== undefined) change.systemPrompt = patch.system_prompt
+  if (patch.avatar_url !== undefined) change.avatarUrl = patch.avatar_url
+  if (patch.model !== undefined) change.model = patch.model
+  return applyChange(db, current, change, patch.is_enabled)
+}
+
+export function setConnectors(db: Db, current: AgentRow, keys: string[]): Promise<AgentRow> {
+  return applyChange(db, current, { connectors: [...new Set(keys)] })
+}
+
+export async function softDeleteAgent(db: Db, agent: AgentRow): Promise<void> {
+  await db.update(agents).set({ deletedAt: nowIso(), updatedAt: nowIso() }).where(eq(agents.id, agent.id))
+}

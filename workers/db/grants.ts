@@ -1,0 +1,58 @@
+import { and, asc, count, eq, sql } from 'drizzle-orm'
+import type { Db } from '../app-env'
+import { ApiError } from '../errors'
+import { servicesOf } from '../runtime/connectors'
+import type { AgentRow } from './agents'
+import { getCredential } from './credentials'
+import { isUniqueViolation } from './errors'
+import { grants } from './schema'
+
+export type GrantRow = typeof grants.$inferSelect
+
+/** Grants a credential to an agent; its service must be reachable through the agent's connectors. */
+export async function createGrant(db: Db, agent: AgentRow, credentialId: string, scopes: { read: boolean; write: boolean }) {
+  const credential = await getCredential(db, agent.orgId, credentialId)
+  if (!servicesOf(agent.connectors).includes(credential.serviceName)) {
+    throw ApiError.invalid(
+      ['body', 'credential_id'],
+      `Credential service "${credential.serviceName}" is not among the agent's allowed connectors; add it with PUT …/connectors first`,
+      'connector_not_allowed',
+    )
+  }
+  try {
+    const [row] = await db
+      .insert(grants)
+      .values({ id: crypto.randomUUID(), orgId: agent.orgId, agentId: agent.id, credentialId, scopeRead: scopes.read, scopeWrite: scopes.write })
+      .returning()
+    if (!row) throw new Error('grant insert returned no row')
+    return row
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ApiError('conflict', 'This credential is already granted to the agent; revoke the grant to change its scopes')
+    throw err
+  }
+}
+
+export async function listGrants(db: Db, agent: AgentRow, limit: number, offset: number) {
+  const where = eq(grants.agentId, agent.id)
+  const [items, [total]] = await db.batch([
+    db.select().from(grants).where(where).orderBy(asc(grants.createdAt), asc(grants.id)).limit(limit).offset(offset),
+    db.select({ n: count() }).from(grants).where(where),
+  ])
+  return { items, total: total?.n ?? 0 }
+}
+
+export async function deleteGrant(db: Db, agent: AgentRow, grantId: string): Promise<void> {
+  const [row] = await db
+    .delete(grants)
+    .where(and(eq(grants.id, grantId), eq(grants.agentId, agent.id), eq(grants.orgId, agent.orgId)))
+    .returning({ id: grants.id })
+  if (!row) throw ApiError.notFound('Grant')
+}
+
+/** After the allowed connectors shrink, grants to credentials no connector reaches are revoked. */
+export async function revokeGrantsOutside(db: Db, agent: AgentRow): Promise<void> {
+  const services = servicesOf(agent.connectors)
+  await db.run(sql`DELETE FROM grants WHERE agent_id = ${agent.id} AND credential_id IN (
+    SELECT id FROM credentials WHERE org_id = ${agent.orgId}
+    ${services.length ? sql`AND service_name NOT IN (${sql.join(services.map((s) => sql`${s}`), sql`, `)})` : sql``})`)
+}

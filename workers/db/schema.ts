@@ -1,0 +1,119 @@
+import { sql } from 'drizzle-orm'
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+/** ISO-8601 UTC text: sorts lexically, reads directly in every dialect's JSON. */
+const timestamp = (name: string) => text(name)
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
+
+// Integer ids: the Codegen dialect addresses organizations and users by integer.
+export const organizations = sqliteTable('organizations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  createdAt: timestamp('created_at').notNull().default(now),
+})
+
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  email: text('email').notNull().unique(),
+  name: text('name'),
+  createdAt: timestamp('created_at').notNull().default(now),
+})
+
+export const memberships = sqliteTable(
+  'memberships',
+  {
+    orgId: integer('org_id').notNull().references(() => organizations.id),
+    userId: integer('user_id').notNull().references(() => users.id),
+    role: text('role', { enum: ['owner', 'member'] }).notNull().default('member'),
+    createdAt: timestamp('created_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId] }), index('memberships_user_idx').on(t.userId)],
+)
+
+/** Only the SHA-256 of a key is stored; the key itself is shown once at creation. */
+export const apiKeys = sqliteTable('api_keys', {
+  id: text('id').primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id),
+  name: text('name').notNull(),
+  keyHash: text('key_hash').notNull().unique(),
+  prefix: text('prefix').notNull(),
+  createdAt: timestamp('created_at').notNull().default(now),
+  revokedAt: timestamp('revoked_at'),
+})
+
+export const agents = sqliteTable(
+  'agents',
+  {
+    id: text('id').primaryKey(),
+    orgId: integer('org_id').notNull().references(() => organizations.id),
+    kind: text('kind', { enum: ['system', 'custom'] }).notNull(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    systemPrompt: text('system_prompt'),
+    avatarUrl: text('avatar_url'),
+    model: text('model').notNull(),
+    isEnabled: integer('is_enabled', { mode: 'boolean' }).notNull().default(true),
+    connectors: text('connectors', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    version: integer('version').notNull().default(1),
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: timestamp('created_at').notNull().default(now),
+    updatedAt: timestamp('updated_at').notNull().default(now),
+    deletedAt: timestamp('deleted_at'),
+  },
+  (t) => [
+    // Soft-deleted agents free their code for reuse; old runs still point at the row.
+    uniqueIndex('agents_org_code_live_idx').on(t.orgId, t.code).where(sql`deleted_at IS NULL`),
+    uniqueIndex('agents_org_system_idx').on(t.orgId).where(sql`kind = 'system'`),
+    index('agents_org_list_idx').on(t.orgId, t.deletedAt, t.createdAt),
+  ],
+)
+
+/** Immutable snapshot per version: a run pins (agent_id, version) and reads its profile here. */
+export const agentVersions = sqliteTable(
+  'agent_versions',
+  {
+    agentId: text('agent_id').notNull().references(() => agents.id),
+    version: integer('version').notNull(),
+    name: text('name').notNull(),
+    systemPrompt: text('system_prompt'),
+    model: text('model').notNull(),
+    connectors: text('connectors', { mode: 'json' }).$type<string[]>().notNull(),
+    createdAt: timestamp('created_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.version] })],
+)
+
+/** The secret is AES-GCM ciphertext bound to the row (see workers/lib/crypto.ts); never selected for responses. */
+export const credentials = sqliteTable(
+  'credentials',
+  {
+    id: text('id').primaryKey(),
+    orgId: integer('org_id').notNull().references(() => organizations.id),
+    serviceName: text('service_name').notNull(),
+    instanceId: text('instance_id').notNull(),
+    accountLabel: text('account_label'),
+    secretCiphertext: text('secret_ciphertext').notNull(),
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: timestamp('created_at').notNull().default(now),
+    lastUsedAt: timestamp('last_used_at'),
+  },
+  (t) => [uniqueIndex('credentials_org_instance_idx').on(t.orgId, t.serviceName, t.instanceId)],
+)
+
+export const grants = sqliteTable(
+  'grants',
+  {
+    id: text('id').primaryKey(),
+    orgId: integer('org_id').notNull().references(() => organizations.id),
+    agentId: text('agent_id').notNull().references(() => agents.id),
+    credentialId: text('credential_id').notNull().references(() => credentials.id),
+    scopeRead: integer('scope_read', { mode: 'boolean' }).notNull(),
+    scopeWrite: integer('scope_write', { mode: 'boolean' }).notNull(),
+    createdAt: timestamp('created_at').notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex('grants_agent_credential_idx').on(t.agentId, t.credentialId),
+    index('grants_credential_idx').on(t.credentialId),
+  ],
+)

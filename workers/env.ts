@@ -1,0 +1,34 @@
+import type { D1Migration } from 'cloudflare:test'
+import type { RunObject } from '../durable-objects/run'
+import type { ThreadObject } from '../durable-objects/thread'
+
+/** Bindings declared in wrangler.toml, plus secrets from `wrangler secret put` / .dev.vars. */
+export interface Env {
+  DB: D1Database
+  RUNS: DurableObjectNamespace<RunObject>
+  THREADS: DurableObjectNamespace<ThreadObject>
+  RUN_QUEUE: Queue<unknown>
+  DEV_ORG_NAME?: string
+  DEFAULT_MODEL?: string
+  /** Local dev only (.dev.vars): provisions org 1 with this key. Never set on deploy. */
+  DEV_API_KEY?: string
+  /** Guards /admin/*. Admin routes answer 404 while it is unset. */
+  ADMIN_TOKEN?: string
+  /** Base64 of 32 random bytes: the AES-GCM key for credential secrets. */
+  ENCRYPTION_KEY?: string
+}
+
+type AppBindings = Env
+
+declare global {
+  namespace Cloudflare {
+    /** `env` from cloudflare:test / cloudflare:workers: the app's bindings plus test-only ones. */
+    interface Env extends AppBindings {
+      TEST_MIGRATIONS: D1Migration[]
+    }
+    /** Types `exports.default` from cloudflare:workers as this worker's default export. */
+    interface GlobalProps {
+      mainModule: typeof import('./index')
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../app-env'
+import { findPrincipalByKey, isMember } from '../db/tenancy'
+import { ensureDevTenant } from '../db/dev-tenant'
+import { ApiError } from '../errors'
+
+/** `Authorization: Bearer <key>` or `x-api-key: <key>` (what ACP clients send). */
+export function readApiKey(headers: { header(name: string): string | undefined }): string | undefined {
+  const auth = headers.header('authorization')
+  if (auth) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(auth)
+    return match?.[1]
+  }
+  return headers.header('x-api-key')?.trim() || undefined
+}
+
+/** Resolves the API key to a user, or 401. Never logs or echoes the key. */
+export const requireApiKey = (): MiddlewareHandler<AppEnv> =>
+  async function requireApiKey(c, next) {
+    const key = readApiKey(c.req)
+    if (!key) throw new ApiError('unauthenticated', 'Missing API key: send Authorization: Bearer <key> or x-api-key')
+    await ensureDevTenant(c.env, c.get('db'))
+    const principal = await findPrincipalByKey(c.get('db'), key)
+    if (!principal) throw new ApiError('unauthenticated', 'Invalid API key')
+    c.set('principal', principal)
+    await next()
+  }
+
+/** For /organizations/:org_id/*: the caller must be a member of org_id, else 403. */
+export const requireMember = (): MiddlewareHandler<AppEnv> =>
+  async function requireMember(c, next) {
+    const raw = c.req.param('org_id') ?? ''
+    const orgId = /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN
+    if (!Number.isSafeInteger(orgId)) throw ApiError.invalid(['path', 'org_id'], 'Input should be a valid integer', 'int_parsing')
+    if (!(await isMember(c.get('db'), c.get('principal').userId, orgId))) {
+      throw new ApiError('forbidden', 'Not a member of this organization')
+    }
+    c.set('orgId', orgId)
+    await next()
+  }

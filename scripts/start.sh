@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# npm start: local D1/DO/Queue state under .wrangler/, migrations applied, dev tenant, offline.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Nothing may call out: no telemetry, no Request.cf fetch.
+export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
+PORT="${PORT:-8787}"
+
+# Local-only secrets. DEV_API_KEY provisions org 1 and exists only here, never on deploy.
+if [ ! -f .dev.vars ]; then
+  cat > .dev.vars <<VARS
+DEV_API_KEY=ap_dev_key
+ADMIN_TOKEN=dev-admin-token
+ENCRYPTION_KEY=$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64"))')
+VARS
+  echo "wrote .dev.vars (local secrets)"
+fi
+
+wrangler d1 migrations apply DB --local
+
+cat <<BANNER
+
+  agentplane on http://127.0.0.1:${PORT}
+  dev API key:  ap_dev_key   (org 1, "dev")
+  admin token:  see ADMIN_TOKEN in .dev.vars
+  try:          curl -H "Authorization: Bearer ap_dev_key" http://127.0.0.1:${PORT}/v1/organizations/1/agents
+
+BANNER
+exec wrangler dev --ip 127.0.0.1 --port "$PORT" --show-interactive-dev-session=false "$@"

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { requestId } from 'hono/request-id'
 import type { AppEnv } from './app-env'
 import { createDb } from './db/client'
+import { ensureDevTenant } from './db/dev-tenant'
 import { createDialect } from './dialects/dialect'
 import { fastapiErrors } from './dialects/fastapi-errors'
 import { ApiError } from './errors'
@@ -41,6 +42,8 @@ export function createApp() {
   app.use(requestId())
   app.use(async function attachDb(c, next) {
     c.set('db', createDb(c.env.DB))
+    // Local dev only (DEV_API_KEY set): first of all, so org 1 is "dev" on a fresh state.
+    await ensureDevTenant(c.env, c.var.db)
     await next()
   })
   app.get('/', (c) => c.json({ name: 'agentplane', version: VERSION, openapi: '/v1/openapi.json' }))

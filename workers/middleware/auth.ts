@@ -1,7 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import { findPrincipalByKey, isMember } from '../db/tenancy'
-import { ensureDevTenant } from '../db/dev-tenant'
 import { ApiError } from '../errors'
 
 /** `Authorization: Bearer <key>` or `x-api-key: <key>` (what ACP clients send). */
@@ -19,7 +18,6 @@ export const requireApiKey = (): MiddlewareHandler<AppEnv> =>
   async function requireApiKey(c, next) {
     const key = readApiKey(c.req)
     if (!key) throw new ApiError('unauthenticated', 'Missing API key: send Authorization: Bearer <key> or x-api-key')
-    await ensureDevTenant(c.env, c.get('db'))
     const principal = await findPrincipalByKey(c.get('db'), key)
     if (!principal) throw new ApiError('unauthenticated', 'Invalid API key')
     c.set('principal', principal)

@@ -8,10 +8,12 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations('migrations')
   return {
     plugins: [
-      cloudflareTest({
+      cloudflareTest(({ inject }) => ({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
           bindings: {
+            OPENAI_BASE_URL: `http://127.0.0.1:${inject('fakeOpenAIPort')}/v1`,
+            OPENAI_API_KEY: 'sk-test-fake',
             TEST_MIGRATIONS: migrations,
             ADMIN_TOKEN: 'test-admin-token',
             ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
@@ -20,9 +22,10 @@ export default defineConfig(async () => {
           // Queue messages reach the consumer at once instead of after a 1 s batch window.
           queueConsumers: { 'agent-runs': { maxBatchTimeout: 0 } },
         },
-      }),
+      })),
     ],
     test: {
+      globalSetup: ['./test/global-setup.ts'],
       setupFiles: ['./test/helpers/apply-migrations.ts'],
       include: ['test/**/*.test.ts'],
       testTimeout: 20_000,

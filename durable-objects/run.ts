@@ -1,5 +1,407 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../workers/env'
+import { costOf } from '../workers/runtime/pricing'
+import { threadStub } from '../workers/runs/stubs'
+import {
+  type ChatMessage,
+  type ClaimResult,
+  isTerminal,
+  type JsonObject,
+  type PendingInterrupt,
+  type RunEvent,
+  type RunSnapshot,
+  type RunSpec,
+  type RunStatus,
+  type StoredEvent,
+  TRANSITIONS,
+  type WriteResult,
+} from '../workers/runs/types'
+import { type OutboxItem, type RunRow, RunStore } from './run-store'
+import { SseHub } from './sse'
 
-/** One per run: status machine, event log, SSE fan-out (the run engine issue fills it). */
-export class RunObject extends DurableObject<Env> {}
+/** A queued run nobody claimed (or whose consumer died) is sent to the queue again after this. */
+export const WAKE_AFTER_MS = 60_000
+/** After this many wakes without progress the run fails instead of looping forever. */
+export const MAX_WAKES = 5
+const OUTBOX_RETRY_MS = 5_000
+const MAX_WAIT_MS = 300_000
+
+const nowIso = () => new Date().toISOString()
+
+export interface RunMessage {
+  run_id: string
+}
+
+/**
+ * One per run. Owns the status machine, the append-only event log and its SSE fan-out, the
+ * checkpoint a retried consumer resumes from, and the lease that keeps two consumers from
+ * running the same run. Side effects on the outside (D1 row, thread, queue) go through an outbox
+ * the alarm retries, so a crash between a state change and its D1 write loses nothing.
+ */
+export class RunObject extends DurableObject<Env> {
+  readonly #store: RunStore
+  readonly #hub = new SseHub()
+  readonly #waiters = new Set<() => void>()
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    this.#store = new RunStore(ctx.storage.sql)
+  }
+
+  /** Creates the run (idempotent). `enqueue: false` holds it until its thread admits it (release). */
+  async init(spec: RunSpec, opts: { enqueue: boolean; delay_ms?: number }): Promise<RunSnapshot> {
+    if (this.#store.init(spec, nowIso(), 0)) {
+      this.#emit([{ type: 'status', data: { status: 'pending' } }])
+      if (opts.enqueue) this.#queue(opts.delay_ms ?? 0)
+      await this.#afterChange()
+    }
+    return this.snapshot()
+  }
+
+  /** The thread's turn came: send the held run to the queue. */
+  async release(): Promise<RunSnapshot> {
+    const run = this.#store.get()
+    if (run?.status === 'pending' && run.queued_ms === 0) {
+      this.#queue(0)
+      await this.#afterChange()
+    }
+    return this.snapshot()
+  }
+
+  async claim(owner: string, leaseMs: number): Promise<ClaimResult> {
+    const run = this.#store.get()
+    if (!run) return { ok: false, reason: 'not_found' }
+    if (isTerminal(run.status)) return { ok: false, reason: 'terminal' }
+    if (run.status === 'interrupted') return { ok: false, reason: 'interrupted' }
+    const now = Date.now()
+    if (run.lease_owner && run.lease_owner !== owner && run.lease_expires_ms > now) {
+      return { ok: false, reason: 'leased', retry_in_ms: run.lease_expires_ms - now }
+    }
+    this.#store.update({ lease_owner: owner, lease_expires_ms: now + leaseMs, attempt: run.attempt + 1 })
+    if (run.status === 'pending') {
+      this.#transition(run, 'running', { started_at: nowIso(), started_ms: now, deadline_ms: now + run.spec.timeout_ms })
+    }
+    await this.#afterChange()
+    const cp = this.#store.checkpoint()
+    return {
+      ok: true,
+      spec: run.spec,
+      messages: cp?.messages ?? [{ role: 'user', content: run.spec.input }],
+      step: cp?.step ?? 0,
+      tool_results: this.#store.toolResults(),
+      attempt: run.attempt + 1,
+    }
+  }
+
+  async heartbeat(owner: string, leaseMs: number): Promise<WriteResult> {
+    return this.#guarded(owner, leaseMs, () => undefined)
+  }
+
+  /** Appends events (dropping ones whose key exists) and fans them out. */
+  async append(owner: string, leaseMs: number, events: RunEvent[]): Promise<WriteResult> {
+    return this.#guarded(owner, leaseMs, () => {
+      this.#emit(events)
+    })
+  }
+
+  async saveToolResult(owner: string, leaseMs: number, toolCallId: string, result: string): Promise<WriteResult> {
+    return this.#guarded(owner, leaseMs, () => this.#store.saveToolResult(toolCallId, result))
+  }
+
+  async checkpoint(owner: string, leaseMs: number, step: number, messages: ChatMessage[]): Promise<WriteResult> {
+    return this.#guarded(owner, leaseMs, () => this.#store.saveCheckpoint(step, messages))
+  }
+
+  /** The model asked the user something: park the run until resume(). */
+  async interrupt(owner: string, pending: PendingInterrupt, step: number, messages: ChatMessage[]): Promise<WriteResult> {
+    const result = await this.#guarded(owner, 0, (run) => {
+      this.#store.saveCheckpoint(step, messages)
+      this.#emit([{ type: 'interrupt', data: { ...pending }, key: `interrupt:${pending.tool_call_id}` }])
+      this.#transition(run, 'interrupted', { interrupt: JSON.stringify(pending), lease_owner: null, lease_expires_ms: 0, queued_ms: 0 })
+    })
+    await this.#afterChange()
+    return result
+  }
+
+  async finish(
+    owner: string,
+    outcome: { status: 'success' | 'error'; output: string | null; error?: { code: string; message: string }; step: number; messages: ChatMessage[] },
+  ): Promise<WriteResult> {
+    const result = await this.#guarded(owner, 0, (run) => {
+      this.#store.saveCheckpoint(outcome.step, outcome.messages)
+      this.#transition(run, outcome.status, {
+        output: outcome.output,
+        error: outcome.error ? JSON.stringify(outcome.error) : null,
+      })
+    })
+    await this.#afterChange()
+    return result
+  }
+
+  /**
+   * A transient failure (429 with Retry-After, 5xx): release the lease and come back through the
+   * queue after `delayMs`, resuming from the checkpoint. The run stays `running`.
+   */
+  async defer(owner: string, delayMs: number, reason: string): Promise<WriteResult> {
+    const result = await this.#guarded(owner, 0, () => {
+      this.#emit([{ type: 'status', data: { status: 'running', retry_in_ms: delayMs, reason } }])
+      this.#store.update({ lease_owner: null, lease_expires_ms: 0 })
+      this.#queue(delayMs)
+    })
+    await this.#afterChange()
+    return result
+  }
+
+  /** Answers the pending interrupt and sends the run back to the queue. */
+  async resume(answer: string): Promise<{ ok: true; run: RunSnapshot } | { ok: false; status: RunStatus | null }> {
+    const run = this.#store.get()
+    if (!run || run.status !== 'interrupted' || !run.interrupt) return { ok: false, status: run?.status ?? null }
+    const cp = this.#store.checkpoint()
+    const toolMessage: ChatMessage = { role: 'tool', tool_call_id: run.interrupt.tool_call_id, content: answer }
+    this.#store.saveToolResult(run.interrupt.tool_call_id, answer)
+    this.#store.saveCheckpoint((cp?.step ?? 0) + 1, [...(cp?.messages ?? []), toolMessage])
+    this.#emit([{ type: 'tool_result', data: { tool_call_id: run.interrupt.tool_call_id, name: 'request_form', result: answer } }])
+    // A human may answer tomorrow: the run gets a fresh timeout from the moment it resumes.
+    this.#transition(run, 'running', { interrupt: null, deadline_ms: Date.now() + run.spec.timeout_ms })
+    this.#queue(0)
+    await this.#afterChange()
+    return { ok: true, run: this.snapshot() }
+  }
+
+  /** Idempotent. The consumer learns it at its next write (stop) and aborts the model call. */
+  async cancel(reason = 'Cancelled'): Promise<RunSnapshot> {
+    const run = this.#store.get()
+    if (run && !isTerminal(run.status)) {
+      this.#transition(run, 'cancelled', { error: JSON.stringify({ code: 'cancelled', message: reason }) })
+      await this.#afterChange()
+    }
+    return this.snapshot()
+  }
+
+  /** Cancel, then forget the run entirely (its events and checkpoints). */
+  async rollback(): Promise<void> {
+    await this.cancel('Rolled back')
+    this.#hub.closeAll()
+    await this.ctx.storage.deleteAlarm()
+    await this.ctx.storage.deleteAll()
+  }
+
+  /** SSE bytes: events after `after` (Last-Event-ID), then live ones until the run ends. */
+  subscribe(after: number): ReadableStream<Uint8Array> {
+    const run = this.#store.get()
+    const closed = !run || isTerminal(run.status)
+    return this.#hub.subscribe(after, (a, limit) => this.#store.eventsAfter(a, limit), closed)
+  }
+
+  events(after: number, limit: number): StoredEvent[] {
+    return this.#store.eventsAfter(after, Math.min(limit, 1000))
+  }
+
+  /** Resolves when the run is terminal or interrupted, or after timeoutMs, with its snapshot. */
+  async wait(timeoutMs: number): Promise<RunSnapshot> {
+    const settled = () => {
+      const s = this.#store.get()?.status
+      return !s || isTerminal(s) || s === 'interrupted'
+    }
+    if (!settled()) {
+      await new Promise<void>((resolve) => {
+        const finish = () => {
+          clearTimeout(timer)
+          this.#waiters.delete(onChange)
+          resolve()
+        }
+        const onChange = () => {
+          if (settled()) finish()
+        }
+        const timer = setTimeout(finish, Math.min(Math.max(timeoutMs, 0), MAX_WAIT_MS))
+        this.#waiters.add(onChange)
+      })
+    }
+    return this.snapshot()
+  }
+
+  snapshot(): RunSnapshot {
+    const run = this.#store.get()
+    if (!run) throw new Error('run not initialised')
+    return toSnapshot(run, this.#store.lastSeq())
+  }
+
+  /** How many D1 writes this run has made (the per-state-change budget is asserted in tests). */
+  d1Writes(): number {
+    return this.#store.get()?.d1_writes ?? 0
+  }
+
+  override async alarm(): Promise<void> {
+    const run = this.#store.get()
+    if (!run) return
+    const now = Date.now()
+    if (run.status === 'running' && run.started_ms !== null && now >= run.deadline_ms) {
+      this.#transition(run, 'timeout', { error: JSON.stringify({ code: 'timeout', message: `Run exceeded ${run.spec.timeout_ms} ms` }) })
+    } else if (run.status === 'running' || run.status === 'pending') {
+      const leased = run.lease_owner !== null && run.lease_expires_ms > now
+      const stale = run.lease_owner !== null || (run.queued_ms > 0 && now - run.queued_ms >= WAKE_AFTER_MS)
+      if (!leased && stale) {
+        if (run.wakes >= MAX_WAKES) {
+          this.#transition(run, 'error', { error: JSON.stringify({ code: 'abandoned', message: `No consumer finished the run after ${MAX_WAKES} wakes` }) })
+        } else {
+          // The consumer died or the message was lost: hand the run to the queue again.
+          this.#store.update({ lease_owner: null, lease_expires_ms: 0, wakes: run.wakes + 1 })
+          this.#queue(0)
+        }
+      }
+    }
+    await this.#afterChange()
+  }
+
+  // ——— internals ———
+
+  /** Runs `write` only for the lease holder of a running run; extends the lease by leaseMs. */
+  async #guarded(owner: string, leaseMs: number, write: (run: RunRow) => void): Promise<WriteResult> {
+    const run = this.#store.get()
+    if (!run) return { ok: false, stop: true, status: 'error' }
+    if (run.status !== 'running' || run.lease_owner !== owner) return { ok: false, stop: true, status: run.status }
+    if (run.started_ms !== null && Date.now() >= run.deadline_ms) {
+      this.#transition(run, 'timeout', { error: JSON.stringify({ code: 'timeout', message: `Run exceeded ${run.spec.timeout_ms} ms` }) })
+      await this.#afterChange()
+      return { ok: false, stop: true, status: 'timeout' }
+    }
+    if (leaseMs > 0) this.#store.update({ lease_expires_ms: Date.now() + leaseMs })
+    write(run)
+    return { ok: true }
+  }
+
+  #emit(events: RunEvent[]): StoredEvent[] {
+    const at = nowIso()
+    const stored: StoredEvent[] = []
+    for (const event of events) {
+      const row = this.#store.append(event, at)
+      if (!row) continue
+      stored.push(row)
+      if (event.type === 'usage') this.#store.addUsage(usageOf(event.data))
+      if (event.type === 'message_delta') this.#noteFirstToken()
+    }
+    this.#hub.publish(stored)
+    return stored
+  }
+
+  #noteFirstToken(): void {
+    const run = this.#store.get()
+    if (run && run.ttft_ms === null && run.started_ms !== null) this.#store.update({ ttft_ms: Date.now() - run.started_ms })
+  }
+
+  #queue(delayMs: number): void {
+    this.#store.update({ queued_ms: Date.now() + delayMs })
+    this.#addOutbox('enqueue')
+  }
+
+  #addOutbox(item: OutboxItem): void {
+    const outbox = this.#store.get()?.outbox ?? []
+    if (!outbox.includes(item)) this.#store.update({ outbox: JSON.stringify([...outbox, item]) })
+  }
+
+  #transition(run: RunRow, to: RunStatus, fields: Parameters<RunStore['update']>[0] = {}): void {
+    if (!TRANSITIONS[run.status].includes(to)) throw new Error(`illegal run transition ${run.status} → ${to}`)
+    const terminal = isTerminal(to)
+    this.#store.update({
+      ...fields,
+      status: to,
+      ...(terminal ? { ended_at: nowIso(), lease_owner: null, lease_expires_ms: 0, queued_ms: 0 } : {}),
+    })
+    const next = this.#store.get()
+    if (!next) return
+    const events: RunEvent[] = [{ type: 'status', data: { status: to } }]
+    if (terminal) {
+      const snap = toSnapshot(next, 0)
+      events.push({ type: 'done', data: { status: to, output: snap.output, error: snap.error, usage: { ...snap.usage }, costs: { ...snap.costs } } })
+    }
+    this.#emit(events)
+    this.#addOutbox('d1')
+    if (next.spec.thread_id) this.#addOutbox('thread')
+    if (terminal) this.#hub.closeAll()
+    for (const waiter of this.#waiters) waiter()
+  }
+
+  /** Delivers the outbox; what fails stays for the alarm. Then re-arms the one alarm. */
+  async #afterChange(): Promise<void> {
+    const run = this.#store.get()
+    if (!run) return
+    const left: OutboxItem[] = []
+    for (const item of run.outbox) {
+      try {
+        await this.#deliver(item, run)
+      } catch (err) {
+        console.error(`run ${run.spec.run_id}: outbox ${item} failed: ${err instanceof Error ? err.message : String(err)}`)
+        left.push(item)
+      }
+    }
+    if (left.length !== run.outbox.length) this.#store.update({ outbox: JSON.stringify(left) })
+    await this.#schedule()
+  }
+
+  async #deliver(item: OutboxItem, run: RunRow): Promise<void> {
+    const id = run.spec.run_id
+    if (item === 'enqueue') {
+      const delaySeconds = Math.max(0, Math.ceil((run.queued_ms - Date.now()) / 1000))
+      await this.env.RUN_QUEUE.send({ run_id: id } satisfies RunMessage, delaySeconds > 0 ? { delaySeconds } : undefined)
+    } else if (item === 'd1') {
+      const s = toSnapshot(run, 0)
+      await this.env.DB.prepare(
+        `UPDATE runs SET status = ?, output = ?, error_code = ?, error_message = ?, started_at = ?, ended_at = ?,
+           time_to_first_token_ms = ?, prompt_tokens = ?, completion_tokens = ?, total_tokens = ?,
+           cost_prompt = ?, cost_completion = ?, cost_services = ?, cost_total = ?, currency = ? WHERE id = ?`,
+      )
+        .bind(s.status, s.output, s.error?.code ?? null, s.error?.message ?? null, s.started_at, s.ended_at, s.time_to_first_token_ms,
+          s.usage.prompt_tokens, s.usage.completion_tokens, s.usage.total_tokens,
+          s.costs.prompt, s.costs.completion, s.costs.services, s.costs.total, s.costs.currency, id)
+        .run()
+      this.#store.countD1Write()
+    } else if (run.spec.thread_id) {
+      const cp = this.#store.checkpoint()
+      await threadStub(this.env, run.spec.thread_id).runChanged({
+        run_id: id,
+        status: run.status,
+        output: run.output,
+        messages: run.status === 'success' ? (cp?.messages ?? []) : [],
+      })
+    }
+  }
+
+  async #schedule(): Promise<void> {
+    const run = this.#store.get()
+    if (!run) return
+    const times: number[] = []
+    if (run.outbox.length > 0) times.push(Date.now() + OUTBOX_RETRY_MS)
+    if (run.status === 'running' && run.started_ms !== null) times.push(run.deadline_ms)
+    if (run.status === 'running' || run.status === 'pending') {
+      if (run.lease_owner !== null) times.push(run.lease_expires_ms + 1)
+      else if (run.queued_ms > 0) times.push(run.queued_ms + WAKE_AFTER_MS * (run.wakes + 1))
+    }
+    if (times.length === 0) await this.ctx.storage.deleteAlarm()
+    else await this.ctx.storage.setAlarm(Math.min(...times))
+  }
+}
+
+function usageOf(data: JsonObject) {
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0)
+  const prompt = n(data.prompt_tokens)
+  const completion = n(data.completion_tokens)
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }
+}
+
+function toSnapshot(run: RunRow, lastSeq: number): RunSnapshot {
+  return {
+    run_id: run.spec.run_id,
+    status: run.status,
+    output: run.output,
+    error: run.error,
+    interrupt: run.interrupt,
+    usage: run.usage,
+    costs: costOf(run.spec.model, run.usage),
+    time_to_first_token_ms: run.ttft_ms,
+    created_at: run.created_at,
+    started_at: run.started_at,
+    ended_at: run.ended_at,
+    last_seq: lastSeq,
+    thread_id: run.spec.thread_id,
+  }
+}

@@ -13,6 +13,7 @@ import { agentAccessRoutes } from './routes/agent-access'
 import { agentRoutes } from './routes/agents'
 import { credentialRoutes } from './routes/credentials'
 import { meRoutes } from './routes/me'
+import { sessionRoutes } from './routes/sessions'
 
 export const VERSION = '0.1.0'
 
@@ -27,6 +28,7 @@ function v1App() {
   v1.route('/', agentRoutes)
   v1.route('/', agentAccessRoutes)
   v1.route('/', credentialRoutes)
+  v1.route('/', sessionRoutes)
   return v1
 }
 

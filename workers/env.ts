@@ -1,4 +1,5 @@
 import type { D1Migration } from 'cloudflare:test'
+import type { AiBinding } from './runtime/models/workers-ai'
 import type { RunObject } from '../durable-objects/run'
 import type { ThreadObject } from '../durable-objects/thread'
 
@@ -16,6 +17,11 @@ export interface Env {
   ADMIN_TOKEN?: string
   /** Base64 of 32 random bytes: the AES-GCM key for credential secrets. */
   ENCRYPTION_KEY?: string
+  /** OpenAI-compatible endpoint for `openai/*` models (default https://api.openai.com/v1). */
+  OPENAI_BASE_URL?: string
+  OPENAI_API_KEY?: string
+  /** `workers-ai/*` models: add `[ai] binding = "AI"` to wrangler.toml on deploy (not used offline). */
+  AI?: AiBinding
 }
 
 type AppBindings = Env

@@ -1,5 +1,6 @@
 import { createApp } from './app'
 import type { Env } from './env'
+import { consumeRuns } from './queue'
 
 export { RunObject } from '../durable-objects/run'
 export { ThreadObject } from '../durable-objects/thread'
@@ -8,8 +9,8 @@ const app = createApp()
 
 export default {
   fetch: app.fetch,
-  async queue(batch: MessageBatch<unknown>, _env: Env, _ctx: ExecutionContext): Promise<void> {
-    for (const message of batch.messages) message.retry()
+  async queue(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext): Promise<void> {
+    await consumeRuns(batch, env)
   },
   async scheduled(_controller: ScheduledController, _env: Env, _ctx: ExecutionContext): Promise<void> {},
 } satisfies ExportedHandler<Env>

@@ -3,7 +3,7 @@ import type { Db } from '../app-env'
 import { ApiError } from '../errors'
 import type { CreateAgent, PatchAgent } from '../schemas/agents'
 import { isUniqueViolation } from './errors'
-import { agents, agentVersions } from './schema'
+import { agents, agentVersions, memberships } from './schema'
 
 export type AgentRow = typeof agents.$inferSelect
 
@@ -182,4 +182,16 @@ export function setConnectors(db: Db, current: AgentRow, keys: string[]): Promis
 
 export async function softDeleteAgent(db: Db, agent: AgentRow): Promise<void> {
   await db.update(agents).set({ deletedAt: nowIso(), updatedAt: nowIso() }).where(eq(agents.id, agent.id))
+}
+
+/** A live agent in any org the user belongs to, or 404. */
+export async function findAgentForUser(db: Db, userId: number, agentId: string): Promise<AgentRow> {
+  const row = await db
+    .select({ agent: agents })
+    .from(agents)
+    .innerJoin(memberships, and(eq(memberships.orgId, agents.orgId), eq(memberships.userId, userId)))
+    .where(and(eq(agents.id, agentId), isNull(agents.deletedAt)))
+    .get()
+  if (!row) throw ApiError.notFound('Agent')
+  return row.agent
 }

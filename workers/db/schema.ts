@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 /** ISO-8601 UTC text: sorts lexically, reads directly in every dialect's JSON. */
 const timestamp = (name: string) => text(name)
@@ -116,4 +116,79 @@ export const grants = sqliteTable(
     uniqueIndex('grants_agent_credential_idx').on(t.agentId, t.credentialId),
     index('grants_credential_idx').on(t.credentialId),
   ],
+)
+
+/** A session (Agents API) or thread (ACP): its state lives in ThreadObject, ownership here. */
+export const threads = sqliteTable(
+  'threads',
+  {
+    id: text('id').primaryKey(),
+    orgId: integer('org_id').notNull().references(() => organizations.id),
+    agentId: text('agent_id').references(() => agents.id),
+    createdBy: integer('created_by').references(() => users.id),
+    metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>(),
+    createdAt: timestamp('created_at').notNull().default(now),
+    updatedAt: timestamp('updated_at').notNull().default(now),
+  },
+  (t) => [index('threads_org_idx').on(t.orgId, t.createdAt)],
+)
+
+/**
+ * One row per run, written once per state change by RunObject (never per token).
+ * `number` is the integer id the Codegen dialect shows; `id` is the uuid everything else uses.
+ */
+export const runs = sqliteTable(
+  'runs',
+  {
+    number: integer('number').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull().unique(),
+    orgId: integer('org_id').notNull().references(() => organizations.id),
+    agentId: text('agent_id').notNull().references(() => agents.id),
+    agentVersion: integer('agent_version').notNull(),
+    threadId: text('thread_id'),
+    channel: text('channel').notNull(),
+    status: text('status').notNull(),
+    model: text('model').notNull(),
+    input: text('input').notNull(),
+    output: text('output'),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    createdBy: integer('created_by').references(() => users.id),
+    userIdentifier: text('user_identifier'),
+    groupIdentifier: text('group_identifier'),
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>(),
+    createdAt: timestamp('created_at').notNull().default(now),
+    startedAt: timestamp('started_at'),
+    endedAt: timestamp('ended_at'),
+    timeToFirstTokenMs: integer('time_to_first_token_ms'),
+    promptTokens: integer('prompt_tokens').notNull().default(0),
+    completionTokens: integer('completion_tokens').notNull().default(0),
+    totalTokens: integer('total_tokens').notNull().default(0),
+    costPrompt: real('cost_prompt').notNull().default(0),
+    costCompletion: real('cost_completion').notNull().default(0),
+    costServices: real('cost_services').notNull().default(0),
+    costTotal: real('cost_total').notNull().default(0),
+    currency: text('currency').notNull().default('USD'),
+  },
+  (t) => [
+    index('runs_org_created_idx').on(t.orgId, t.createdAt),
+    index('runs_agent_created_idx').on(t.agentId, t.createdAt),
+    index('runs_thread_created_idx').on(t.threadId, t.createdAt),
+    index('runs_status_idx').on(t.status, t.createdAt),
+  ],
+)
+
+/** Per-user long-term memory (read_memory / manage_memory): markdown files by path. */
+export const memoryFiles = sqliteTable(
+  'memory_files',
+  {
+    orgId: integer('org_id').notNull().references(() => organizations.id),
+    userKey: text('user_key').notNull(),
+    path: text('path').notNull(),
+    content: text('content').notNull(),
+    updatedAt: timestamp('updated_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userKey, t.path] })],
 )

@@ -1,0 +1,216 @@
+import type {
+  ChatMessage,
+  EventType,
+  JsonObject,
+  PendingInterrupt,
+  RunEvent,
+  RunSpec,
+  RunStatus,
+  StoredEvent,
+  Usage,
+} from '../workers/runs/types'
+
+/** Numbered DDL; applied once each, gated by the stored schema version. */
+const MIGRATIONS = [
+  `CREATE TABLE run (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     spec TEXT NOT NULL,
+     status TEXT NOT NULL,
+     output TEXT,
+     error TEXT,
+     interrupt TEXT,
+     lease_owner TEXT,
+     lease_expires_ms INTEGER NOT NULL DEFAULT 0,
+     attempt INTEGER NOT NULL DEFAULT 0,
+     created_at TEXT NOT NULL,
+     started_at TEXT,
+     started_ms INTEGER,
+     ended_at TEXT,
+     ttft_ms INTEGER,
+     deadline_ms INTEGER NOT NULL,
+     prompt_tokens INTEGER NOT NULL DEFAULT 0,
+     completion_tokens INTEGER NOT NULL DEFAULT 0,
+     wakes INTEGER NOT NULL DEFAULT 0,
+     queued_ms INTEGER NOT NULL DEFAULT 0,
+     d1_writes INTEGER NOT NULL DEFAULT 0,
+     outbox TEXT NOT NULL DEFAULT '[]'
+   )`,
+  `CREATE TABLE events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     key TEXT UNIQUE,
+     type TEXT NOT NULL,
+     data TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   )`,
+  `CREATE TABLE checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), step INTEGER NOT NULL, messages TEXT NOT NULL)`,
+  `CREATE TABLE tool_results (tool_call_id TEXT PRIMARY KEY, result TEXT NOT NULL)`,
+]
+
+/** Work owed to the outside world after a state change, retried by the alarm until done. */
+export type OutboxItem = 'd1' | 'thread' | 'enqueue'
+
+export interface RunRow {
+  spec: RunSpec
+  status: RunStatus
+  output: string | null
+  error: { code: string; message: string } | null
+  interrupt: PendingInterrupt | null
+  lease_owner: string | null
+  lease_expires_ms: number
+  attempt: number
+  created_at: string
+  started_at: string | null
+  started_ms: number | null
+  ended_at: string | null
+  ttft_ms: number | null
+  deadline_ms: number
+  usage: Usage
+  wakes: number
+  /** When the run was last sent to the queue (0: held, e.g. waiting for its thread). */
+  queued_ms: number
+  d1_writes: number
+  outbox: OutboxItem[]
+}
+
+interface RawRun {
+  [k: string]: SqlStorageValue
+}
+
+const json = <T>(v: SqlStorageValue): T => JSON.parse(String(v)) as T
+const jsonOrNull = <T>(v: SqlStorageValue): T | null => (v === null ? null : json<T>(v))
+
+export class SqlError extends Error {
+  override readonly name = 'SqlError'
+  constructor(
+    readonly query: string,
+    cause: unknown,
+  ) {
+    super(`${cause instanceof Error ? cause.message : String(cause)} — in: ${query.slice(0, 120)}`)
+  }
+}
+
+export class RunStore {
+  constructor(private readonly sql: SqlStorage) {
+    this.#migrate()
+  }
+
+  #exec<T extends Record<string, SqlStorageValue>>(query: string, ...args: SqlStorageValue[]): SqlStorageCursor<T> {
+    try {
+      return this.sql.exec<T>(query, ...args)
+    } catch (err) {
+      throw new SqlError(query, err)
+    }
+  }
+
+  #migrate(): void {
+    this.#exec('CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL)')
+    const version = this.#exec<{ v: number }>("SELECT v FROM meta WHERE k = 'schema'").toArray()[0]?.v ?? 0
+    MIGRATIONS.slice(version).forEach((ddl) => this.#exec(ddl))
+    if (version < MIGRATIONS.length) {
+      this.#exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('schema', ?)", MIGRATIONS.length)
+    }
+  }
+
+  init(spec: RunSpec, createdAt: string, deadlineMs: number): boolean {
+    const cursor = this.#exec(
+      `INSERT OR IGNORE INTO run (id, spec, status, created_at, deadline_ms) VALUES (1, ?, 'pending', ?, ?)`,
+      JSON.stringify(spec),
+      createdAt,
+      deadlineMs,
+    )
+    return cursor.rowsWritten > 0
+  }
+
+  get(): RunRow | undefined {
+    const r = this.#exec<RawRun>('SELECT * FROM run WHERE id = 1').toArray()[0]
+    if (!r) return undefined
+    return {
+      spec: json<RunSpec>(r.spec ?? null),
+      status: String(r.status) as RunStatus,
+      output: r.output === null ? null : String(r.output),
+      error: jsonOrNull(r.error ?? null),
+      interrupt: jsonOrNull(r.interrupt ?? null),
+      lease_owner: r.lease_owner === null ? null : String(r.lease_owner),
+      lease_expires_ms: Number(r.lease_expires_ms),
+      attempt: Number(r.attempt),
+      created_at: String(r.created_at),
+      started_at: r.started_at === null ? null : String(r.started_at),
+      started_ms: r.started_ms === null ? null : Number(r.started_ms),
+      ended_at: r.ended_at === null ? null : String(r.ended_at),
+      ttft_ms: r.ttft_ms === null ? null : Number(r.ttft_ms),
+      deadline_ms: Number(r.deadline_ms),
+      usage: {
+        prompt_tokens: Number(r.prompt_tokens),
+        completion_tokens: Number(r.completion_tokens),
+        total_tokens: Number(r.prompt_tokens) + Number(r.completion_tokens),
+      },
+      wakes: Number(r.wakes),
+      queued_ms: Number(r.queued_ms),
+      d1_writes: Number(r.d1_writes),
+      outbox: json<OutboxItem[]>(r.outbox ?? '[]'),
+    }
+  }
+
+  /** Partial update of the run row; keys are column names. */
+  update(fields: Partial<Record<'status' | 'output' | 'error' | 'interrupt' | 'lease_owner' | 'lease_expires_ms' | 'attempt' | 'started_at' | 'started_ms' | 'ended_at' | 'ttft_ms' | 'wakes' | 'queued_ms' | 'deadline_ms' | 'outbox', SqlStorageValue>>): void {
+    const keys = Object.keys(fields) as (keyof typeof fields)[]
+    if (keys.length === 0) return
+    this.#exec(`UPDATE run SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = 1`, ...keys.map((k) => fields[k] ?? null))
+  }
+
+  addUsage(usage: Usage): void {
+    this.#exec('UPDATE run SET prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ? WHERE id = 1', usage.prompt_tokens, usage.completion_tokens)
+  }
+
+  countD1Write(): void {
+    this.#exec('UPDATE run SET d1_writes = d1_writes + 1 WHERE id = 1')
+  }
+
+  /** Inserts the event unless its key exists; returns it with its seq, or null for a duplicate. */
+  append(event: RunEvent, createdAt: string): StoredEvent | null {
+    const row = this.#exec<{ seq: number }>(
+      'INSERT INTO events (key, type, data, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING seq',
+      event.key ?? null,
+      event.type,
+      JSON.stringify(event.data),
+      createdAt,
+    ).toArray()[0]
+    return row ? { seq: row.seq, type: event.type, data: event.data, created_at: createdAt } : null
+  }
+
+  eventsAfter(seq: number, limit: number): StoredEvent[] {
+    return this.#exec<{ seq: number; type: string; data: string; created_at: string }>(
+      'SELECT seq, type, data, created_at FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+      seq,
+      limit,
+    )
+      .toArray()
+      .map((r) => ({ seq: r.seq, type: r.type as EventType, data: JSON.parse(r.data) as JsonObject, created_at: r.created_at }))
+  }
+
+  lastSeq(): number {
+    return this.#exec<{ s: number | null }>('SELECT max(seq) AS s FROM events').one().s ?? 0
+  }
+
+  countEvents(type: EventType): number {
+    return this.#exec<{ n: number }>('SELECT count(*) AS n FROM events WHERE type = ?', type).one().n
+  }
+
+  saveCheckpoint(step: number, messages: ChatMessage[]): void {
+    this.#exec('INSERT OR REPLACE INTO checkpoint (id, step, messages) VALUES (1, ?, ?)', step, JSON.stringify(messages))
+  }
+
+  checkpoint(): { step: number; messages: ChatMessage[] } | undefined {
+    const r = this.#exec<{ step: number; messages: string }>('SELECT step, messages FROM checkpoint WHERE id = 1').toArray()[0]
+    return r ? { step: r.step, messages: JSON.parse(r.messages) as ChatMessage[] } : undefined
+  }
+
+  saveToolResult(toolCallId: string, result: string): void {
+    this.#exec('INSERT OR IGNORE INTO tool_results (tool_call_id, result) VALUES (?, ?)', toolCallId, result)
+  }
+
+  toolResults(): Record<string, string> {
+    const rows = this.#exec<{ tool_call_id: string; result: string }>('SELECT tool_call_id, result FROM tool_results').toArray()
+    return Object.fromEntries(rows.map((r) => [r.tool_call_id, r.result]))
+  }
+}

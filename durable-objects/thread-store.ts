@@ -1,0 +1,85 @@
+import type { ChatMessage } from '../workers/runs/types'
+import { SqlError } from './run-store'
+
+export type ThreadStatus = 'idle' | 'busy' | 'interrupted' | 'error'
+
+const MIGRATIONS = [
+  `CREATE TABLE thread (id INTEGER PRIMARY KEY CHECK (id = 1), thread_id TEXT NOT NULL, status TEXT NOT NULL, active_run TEXT)`,
+  `CREATE TABLE queue (pos INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE)`,
+  `CREATE TABLE messages (idx INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, message TEXT NOT NULL)`,
+  `CREATE TABLE checkpoints (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, message_count INTEGER NOT NULL, created_at TEXT NOT NULL)`,
+]
+
+export interface ThreadRow {
+  thread_id: string
+  status: ThreadStatus
+  active_run: string | null
+}
+
+/** All of ThreadObject's SQL. */
+export class ThreadStore {
+  constructor(private readonly sql: SqlStorage) {
+    this.#exec('CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL)')
+    const version = this.#exec<{ v: number }>("SELECT v FROM meta WHERE k = 'schema'").toArray()[0]?.v ?? 0
+    MIGRATIONS.slice(version).forEach((ddl) => this.#exec(ddl))
+    if (version < MIGRATIONS.length) this.#exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('schema', ?)", MIGRATIONS.length)
+  }
+
+  #exec<T extends Record<string, SqlStorageValue>>(query: string, ...args: SqlStorageValue[]): SqlStorageCursor<T> {
+    try {
+      return this.sql.exec<T>(query, ...args)
+    } catch (err) {
+      throw new SqlError(query, err)
+    }
+  }
+
+  ensure(threadId: string): ThreadRow {
+    this.#exec("INSERT OR IGNORE INTO thread (id, thread_id, status) VALUES (1, ?, 'idle')", threadId)
+    const row = this.get()
+    if (!row) throw new Error('thread row missing')
+    return row
+  }
+
+  get(): ThreadRow | undefined {
+    return this.#exec<{ thread_id: string; status: string; active_run: string | null }>('SELECT thread_id, status, active_run FROM thread WHERE id = 1')
+      .toArray()
+      .map((r) => ({ thread_id: r.thread_id, status: r.status as ThreadStatus, active_run: r.active_run }))[0]
+  }
+
+  set(status: ThreadStatus, activeRun: string | null): void {
+    this.#exec('UPDATE thread SET status = ?, active_run = ? WHERE id = 1', status, activeRun)
+  }
+
+  enqueue(runId: string): number {
+    this.#exec('INSERT OR IGNORE INTO queue (run_id) VALUES (?)', runId)
+    return this.#exec<{ n: number }>('SELECT count(*) AS n FROM queue').one().n
+  }
+
+  /** Removes and returns the oldest queued run. */
+  shift(): string | undefined {
+    const row = this.#exec<{ pos: number; run_id: string }>('SELECT pos, run_id FROM queue ORDER BY pos LIMIT 1').toArray()[0]
+    if (row) this.#exec('DELETE FROM queue WHERE pos = ?', row.pos)
+    return row?.run_id
+  }
+
+  dequeue(runId: string): void {
+    this.#exec('DELETE FROM queue WHERE run_id = ?', runId)
+  }
+
+  queued(): string[] {
+    return this.#exec<{ run_id: string }>('SELECT run_id FROM queue ORDER BY pos').toArray().map((r) => r.run_id)
+  }
+
+  /** A successful run's messages join the history, and the new state is a checkpoint. */
+  commit(runId: string, messages: ChatMessage[]): void {
+    for (const m of messages) this.#exec('INSERT INTO messages (run_id, message) VALUES (?, ?)', runId, JSON.stringify(m))
+    const count = this.#exec<{ n: number }>('SELECT count(*) AS n FROM messages').one().n
+    this.#exec('INSERT INTO checkpoints (run_id, message_count, created_at) VALUES (?, ?, ?)', runId, count, new Date().toISOString())
+  }
+
+  messages(): ChatMessage[] {
+    return this.#exec<{ message: string }>('SELECT message FROM messages ORDER BY idx')
+      .toArray()
+      .map((r) => JSON.parse(r.message) as ChatMessage)
+  }
+}

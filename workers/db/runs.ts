@@ -1,0 +1,53 @@
+import { and, desc, eq } from 'drizzle-orm'
+import type { Db } from '../app-env'
+import { ApiError } from '../errors'
+import { agentVersions, memberships, runs, threads } from './schema'
+
+export type RunRow = typeof runs.$inferSelect
+export type NewRun = typeof runs.$inferInsert
+export type ThreadRow = typeof threads.$inferSelect
+
+export async function insertRun(db: Db, run: NewRun): Promise<RunRow> {
+  const [row] = await db.insert(runs).values(run).returning()
+  if (!row) throw new Error('run insert returned no row')
+  return row
+}
+
+export async function deleteRun(db: Db, runId: string): Promise<void> {
+  await db.delete(runs).where(eq(runs.id, runId))
+}
+
+/** A run of the org, or 404. */
+export async function getRun(db: Db, orgId: number, runId: string): Promise<RunRow> {
+  const row = await db.select().from(runs).where(and(eq(runs.orgId, orgId), eq(runs.id, runId))).get()
+  if (!row) throw ApiError.notFound('Run')
+  return row
+}
+
+export async function listThreadRuns(db: Db, threadId: string, limit: number): Promise<RunRow[]> {
+  return db.select().from(runs).where(eq(runs.threadId, threadId)).orderBy(desc(runs.createdAt), desc(runs.number)).limit(limit)
+}
+
+export async function getAgentVersion(db: Db, agentId: string, version: number) {
+  const row = await db.select().from(agentVersions).where(and(eq(agentVersions.agentId, agentId), eq(agentVersions.version, version))).get()
+  if (!row) throw new Error(`agent ${agentId} has no version ${version}`)
+  return row
+}
+
+export async function createThread(db: Db, thread: typeof threads.$inferInsert): Promise<ThreadRow> {
+  const [row] = await db.insert(threads).values(thread).returning()
+  if (!row) throw new Error('thread insert returned no row')
+  return row
+}
+
+/** A thread in one of the user's orgs, or 404 (another org's thread does not exist for them). */
+export async function getThreadForUser(db: Db, userId: number, threadId: string): Promise<ThreadRow> {
+  const row = await db
+    .select({ thread: threads })
+    .from(threads)
+    .innerJoin(memberships, and(eq(memberships.orgId, threads.orgId), eq(memberships.userId, userId)))
+    .where(eq(threads.id, threadId))
+    .get()
+  if (!row) throw ApiError.notFound('Session')
+  return row.thread
+}

@@ -1,0 +1,188 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import type { AppEnv } from '../app-env'
+import * as agents from '../db/agents'
+import * as runsDb from '../db/runs'
+import { listUserOrganizations, isMember } from '../db/tenancy'
+import { ApiError } from '../errors'
+import * as service from '../runs/service'
+import { threadStub } from '../runs/stubs'
+import { errorResponses, ErrorSchema, IdSchema, jsonBody, jsonContent } from '../schemas/common'
+import { TimeoutSecondsSchema, toTurn, TurnSchema } from '../schemas/runs'
+
+const tags = ['Sessions']
+
+const StartTurnSchema = z
+  .strictObject({
+    message: z.string().min(1).max(100_000).openapi({ example: 'Какие SKU за неделю упали по продажам сильнее всего?' }),
+    agent_id: IdSchema.optional(),
+    session_id: IdSchema.optional(),
+    org_id: z.number().int().positive().optional().openapi({ description: 'Needed only when the key belongs to several organizations and neither agent_id nor session_id says which.' }),
+    timeout_seconds: TimeoutSecondsSchema.optional(),
+  })
+  .openapi('StartTurnRequest')
+
+const StartedSchema = z
+  .object({ session_id: z.string(), turn_id: z.string(), status: z.enum(['started', 'queued']) })
+  .openapi('TurnStarted')
+
+const SessionSchema = z
+  .object({
+    session_id: z.string(),
+    org_id: z.number().int(),
+    agent_id: z.string().nullable(),
+    status: z.enum(['idle', 'busy', 'interrupted', 'error']),
+    active_turn: z.string().nullable(),
+    queued_turns: z.array(z.string()),
+    messages: z.array(z.object({ role: z.string(), content: z.string().nullable() }).passthrough()),
+    turns: z.array(z.object({ turn_id: z.string(), status: z.string(), input: z.string(), created_at: z.string() })),
+    created_at: z.string(),
+  })
+  .openapi('Session')
+
+const SessionParams = z.object({ session_id: IdSchema.openapi({ param: { name: 'session_id', in: 'path' } }) })
+const TurnParams = SessionParams.extend({ turn_id: IdSchema.openapi({ param: { name: 'turn_id', in: 'path' } }) })
+const ResumeSchema = z.strictObject({ answer: z.string().min(1).max(100_000) }).openapi('ResumeTurnRequest')
+const WaitQuery = z.object({ timeout: z.coerce.number().min(0).max(300).default(30) })
+const conflict = { 409: jsonContent(ErrorSchema, 'The turn is not in a state for this') }
+
+export const startTurnRoute = createRoute({
+  method: 'post', path: '/sessions/stream', tags,
+  summary: 'Start a turn (a new session unless session_id); read it over SSE',
+  request: { body: jsonBody(StartTurnSchema) },
+  responses: { 202: jsonContent(StartedSchema, 'The turn was accepted'), ...errorResponses },
+})
+export const getSessionRoute = createRoute({
+  method: 'get', path: '/sessions/{session_id}', tags, summary: 'A session with its messages and turns',
+  request: { params: SessionParams },
+  responses: { 200: jsonContent(SessionSchema, 'The session'), ...errorResponses },
+})
+export const getTurnRoute = createRoute({
+  method: 'get', path: '/sessions/{session_id}/turns/{turn_id}', tags, summary: 'A turn: status, output, usage and cost',
+  request: { params: TurnParams },
+  responses: { 200: jsonContent(TurnSchema, 'The turn'), ...errorResponses },
+})
+export const waitTurnRoute = createRoute({
+  method: 'get', path: '/sessions/{session_id}/turns/{turn_id}/wait', tags,
+  summary: 'Block until the turn ends or asks a question (or `timeout` seconds pass)',
+  request: { params: TurnParams, query: WaitQuery },
+  responses: { 200: jsonContent(TurnSchema, 'The turn'), ...errorResponses },
+})
+export const streamTurnRoute = createRoute({
+  method: 'get', path: '/sessions/{session_id}/turns/{turn_id}/stream', tags,
+  summary: 'SSE of the turn: replays after Last-Event-ID, then live; heartbeats; closes after `done`',
+  request: { params: TurnParams },
+  responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errorResponses },
+})
+export const resumeTurnRoute = createRoute({
+  method: 'post', path: '/sessions/{session_id}/turns/{turn_id}/resume', tags, summary: 'Answer the question the turn is waiting on',
+  request: { params: TurnParams, body: jsonBody(ResumeSchema) },
+  responses: { 202: jsonContent(TurnSchema, 'Resumed'), ...conflict, ...errorResponses },
+})
+export const cancelTurnRoute = createRoute({
+  method: 'post', path: '/sessions/{session_id}/turns/{turn_id}/cancel', tags, summary: 'Cancel the turn (idempotent)',
+  request: { params: TurnParams },
+  responses: { 200: jsonContent(TurnSchema, 'Cancelled (or already ended)'), ...errorResponses },
+})
+
+/** The caller's org for a new session: from the agent, else org_id, else their only org. */
+async function resolveOrg(c: Context<AppEnv>, orgId: number | undefined): Promise<number> {
+  const userId = c.var.principal.userId
+  if (orgId !== undefined) {
+    if (!(await isMember(c.var.db, userId, orgId))) throw new ApiError('forbidden', 'Not a member of this organization')
+    return orgId
+  }
+  const orgs = await listUserOrganizations(c.var.db, userId, 2, 0)
+  const only = orgs.items[0]
+  if (orgs.total === 1 && only) return only.id
+  throw ApiError.invalid(['body', 'org_id'], orgs.total === 0 ? 'The key belongs to no organization' : 'Several organizations: say which with org_id or agent_id')
+}
+
+/** The turn of a session the caller can see, or 404. */
+async function turnOf(c: Context<AppEnv>, sessionId: string, turnId: string) {
+  const thread = await runsDb.getThreadForUser(c.var.db, c.var.principal.userId, sessionId)
+  const run = await runsDb.getRun(c.var.db, thread.orgId, turnId)
+  if (run.threadId !== thread.id) throw ApiError.notFound('Turn')
+  return run
+}
+
+const clientInfo = (c: Context<AppEnv>) => ({
+  ipAddress: c.req.header('cf-connecting-ip') ?? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? null,
+  userAgent: c.req.header('user-agent') ?? null,
+})
+
+export const sessionRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(startTurnRoute, async (c) => {
+    const body = c.req.valid('json')
+    const db = c.var.db
+    const userId = c.var.principal.userId
+    let thread = body.session_id ? await runsDb.getThreadForUser(db, userId, body.session_id) : undefined
+    const orgId = thread?.orgId ?? (body.agent_id ? await orgOfAgent(c, body.agent_id) : await resolveOrg(c, body.org_id))
+    const agentId = thread?.agentId ?? body.agent_id
+    if (thread && body.agent_id && body.agent_id !== thread.agentId) {
+      throw ApiError.invalid(['body', 'agent_id'], 'The session belongs to another agent')
+    }
+    const agent = agentId ? await agents.getAgent(db, orgId, agentId) : await agents.getSystemAgent(db, orgId)
+    thread ??= await runsDb.createThread(db, { id: crypto.randomUUID(), orgId, agentId: agent.id, createdBy: userId })
+    const created = await service.createRun(db, c.env, {
+      orgId,
+      agent,
+      input: body.message,
+      channel: 'session',
+      createdBy: userId,
+      threadId: thread.id,
+      strategy: 'enqueue',
+      timeoutSeconds: body.timeout_seconds,
+      ...clientInfo(c),
+    })
+    return c.json({ session_id: thread.id, turn_id: created.row.id, status: created.admission }, 202)
+  })
+  .openapi(getSessionRoute, async (c) => {
+    const thread = await runsDb.getThreadForUser(c.var.db, c.var.principal.userId, c.req.valid('param').session_id)
+    const [state, turns] = await Promise.all([threadStub(c.env, thread.id).state(), runsDb.listThreadRuns(c.var.db, thread.id, 100)])
+    return c.json(
+      {
+        session_id: thread.id,
+        org_id: thread.orgId,
+        agent_id: thread.agentId,
+        status: state.status,
+        active_turn: state.active_run,
+        queued_turns: state.queued_runs,
+        messages: state.messages.map((m) => ({ ...m })),
+        turns: turns.map((r) => ({ turn_id: r.id, status: r.status, input: r.input, created_at: r.createdAt })),
+        created_at: thread.createdAt,
+      },
+      200,
+    )
+  })
+  .openapi(getTurnRoute, async (c) => {
+    const { session_id, turn_id } = c.req.valid('param')
+    const run = await turnOf(c, session_id, turn_id)
+    return c.json(toTurn(await service.runSnapshot(c.env, run.id)), 200)
+  })
+  .openapi(waitTurnRoute, async (c) => {
+    const { session_id, turn_id } = c.req.valid('param')
+    const run = await turnOf(c, session_id, turn_id)
+    return c.json(toTurn(await service.waitRun(c.env, run.id, c.req.valid('query').timeout * 1000)), 200)
+  })
+  .openapi(streamTurnRoute, async (c) => {
+    const { session_id, turn_id } = c.req.valid('param')
+    const run = await turnOf(c, session_id, turn_id)
+    return service.streamRun(c.env, run.id, c.req.header('last-event-id') ?? c.req.query('last_event_id')) as never
+  })
+  .openapi(resumeTurnRoute, async (c) => {
+    const { session_id, turn_id } = c.req.valid('param')
+    const run = await turnOf(c, session_id, turn_id)
+    return c.json(toTurn(await service.resumeRun(c.env, run.id, c.req.valid('json').answer)), 202)
+  })
+  .openapi(cancelTurnRoute, async (c) => {
+    const { session_id, turn_id } = c.req.valid('param')
+    const run = await turnOf(c, session_id, turn_id)
+    return c.json(toTurn(await service.cancelRun(c.env, run.id, 'Cancelled by the user')), 200)
+  })
+
+/** The org of an agent the caller can see (searching their orgs), or 404. */
+async function orgOfAgent(c: Context<AppEnv>, agentId: string): Promise<number> {
+  const row = await agents.findAgentForUser(c.var.db, c.var.principal.userId, agentId)
+  return row.orgId
+}

@@ -1,0 +1,116 @@
+import type { MultitaskStrategy } from '../../durable-objects/thread'
+import type { Db } from '../app-env'
+import type { AgentRow } from '../db/agents'
+import * as runsDb from '../db/runs'
+import type { Env } from '../env'
+import { ApiError } from '../errors'
+import { runStub, threadStub } from './stubs'
+import type { RunSnapshot, RunSpec } from './types'
+
+export const DEFAULT_TIMEOUT_S = 900
+export const DEFAULT_MAX_STEPS = 25
+
+export interface CreateRunInput {
+  orgId: number
+  agent: AgentRow
+  input: string
+  channel: string
+  createdBy: number | null
+  threadId?: string | null
+  strategy?: MultitaskStrategy
+  timeoutSeconds?: number
+  afterSeconds?: number
+  userIdentifier?: string | null
+  groupIdentifier?: string | null
+  ipAddress?: string | null
+  userAgent?: string | null
+  metadata?: Record<string, unknown> | null
+}
+
+export interface CreatedRun {
+  row: runsDb.RunRow
+  admission: 'started' | 'queued'
+}
+
+/**
+ * The one way a run comes to be, for every dialect: D1 row (agent version pinned) → RunObject
+ * (held when it belongs to a thread) → thread admission by multitask strategy → queue.
+ */
+export async function createRun(db: Db, env: Env, input: CreateRunInput): Promise<CreatedRun> {
+  const { agent } = input
+  if (!agent.isEnabled) throw ApiError.invalid(['body', 'agent_id'], 'The agent is disabled', 'agent_disabled')
+  const version = await runsDb.getAgentVersion(db, agent.id, agent.version)
+  const id = crypto.randomUUID()
+  const threadId = input.threadId ?? null
+  const row = await runsDb.insertRun(db, {
+    id,
+    orgId: input.orgId,
+    agentId: agent.id,
+    agentVersion: version.version,
+    threadId,
+    channel: input.channel,
+    status: 'pending',
+    model: version.model,
+    input: input.input,
+    createdBy: input.createdBy,
+    userIdentifier: input.userIdentifier ?? null,
+    groupIdentifier: input.groupIdentifier ?? null,
+    ipAddress: input.ipAddress ?? null,
+    userAgent: input.userAgent ?? null,
+    metadata: input.metadata ?? null,
+  })
+  const spec: RunSpec = {
+    run_id: id,
+    run_number: row.number,
+    org_id: input.orgId,
+    agent_id: agent.id,
+    agent_version: version.version,
+    thread_id: threadId,
+    channel: input.channel,
+    model: version.model,
+    system_prompt: version.systemPrompt,
+    connectors: version.connectors,
+    input: input.input,
+    user_key: input.userIdentifier ?? `user:${input.createdBy ?? 'anonymous'}`,
+    max_steps: DEFAULT_MAX_STEPS,
+    timeout_ms: (input.timeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000,
+  }
+  const run = runStub(env, id)
+  await run.init(spec, { enqueue: threadId === null, delay_ms: (input.afterSeconds ?? 0) * 1000 })
+  if (threadId === null) return { row, admission: 'started' }
+
+  const admission = await threadStub(env, threadId).admit(threadId, id, input.strategy ?? 'enqueue')
+  if (admission.action === 'rejected') {
+    await run.rollback()
+    await runsDb.deleteRun(db, id)
+    throw new ApiError('conflict', `The thread is busy with run ${admission.active_run} (multitask_strategy=reject)`)
+  }
+  return { row, admission: admission.action === 'start' ? 'started' : 'queued' }
+}
+
+export function runSnapshot(env: Env, runId: string): Promise<RunSnapshot> {
+  return runStub(env, runId).snapshot()
+}
+
+export function cancelRun(env: Env, runId: string, reason?: string): Promise<RunSnapshot> {
+  return runStub(env, runId).cancel(reason)
+}
+
+export async function resumeRun(env: Env, runId: string, answer: string): Promise<RunSnapshot> {
+  const result = await runStub(env, runId).resume(answer)
+  if (!result.ok) throw new ApiError('conflict', `The run is ${result.status ?? 'unknown'}, not interrupted: nothing to resume`)
+  return result.run
+}
+
+export function waitRun(env: Env, runId: string, timeoutMs: number): Promise<RunSnapshot> {
+  return runStub(env, runId).wait(timeoutMs)
+}
+
+/** The SSE response of a run: replay after Last-Event-ID, then live until the run ends. */
+export async function streamRun(env: Env, runId: string, lastEventId: string | undefined): Promise<Response> {
+  const after = Number.parseInt(lastEventId ?? '0', 10)
+  const stream = await runStub(env, runId).subscribe(Number.isFinite(after) && after > 0 ? after : 0)
+  return new Response(stream, {
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no', connection: 'keep-alive' },
+  })
+}

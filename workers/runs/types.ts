@@ -1,0 +1,132 @@
+/**
+ * Plain JSON shapes that cross Durable Object RPC. Interfaces, not zod inferences: RPC result
+ * types must stay shallow (TS2589 otherwise) and carry no class instances.
+ */
+export type Json = null | boolean | number | string | Json[] | JsonObject
+export interface JsonObject {
+  [key: string]: Json
+}
+
+export const RUN_STATUSES = ['pending', 'running', 'interrupted', 'success', 'error', 'cancelled', 'timeout'] as const
+export type RunStatus = (typeof RUN_STATUSES)[number]
+export const TERMINAL: readonly RunStatus[] = ['success', 'error', 'cancelled', 'timeout']
+export const isTerminal = (s: RunStatus): boolean => TERMINAL.includes(s)
+
+/** Allowed transitions; anything else is refused by RunObject. */
+export const TRANSITIONS: Record<RunStatus, readonly RunStatus[]> = {
+  pending: ['running', 'cancelled', 'timeout', 'error'],
+  running: ['interrupted', 'success', 'error', 'cancelled', 'timeout', 'running'],
+  interrupted: ['running', 'cancelled', 'timeout', 'error'],
+  success: [],
+  error: [],
+  cancelled: [],
+  timeout: [],
+}
+
+export const EVENT_TYPES = [
+  'status',
+  'message_delta',
+  'message',
+  'tool_call',
+  'tool_result',
+  'artifact',
+  'interrupt',
+  'usage',
+  'error',
+  'done',
+] as const
+export type EventType = (typeof EVENT_TYPES)[number]
+
+export interface RunEvent {
+  type: EventType
+  data: JsonObject
+  /** Idempotency key: appending an event whose key exists is a no-op (retried steps). */
+  key?: string
+}
+
+export interface StoredEvent {
+  seq: number
+  type: EventType
+  data: JsonObject
+  created_at: string
+}
+
+/** A chat message as the loop and the models see it (OpenAI Chat Completions shape). */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool'
+  content: string | null
+  tool_calls?: ToolCall[]
+  tool_call_id?: string
+  name?: string
+}
+
+export interface ToolCall {
+  id: string
+  name: string
+  /** JSON text, as the model produced it */
+  arguments: string
+}
+
+export interface Usage {
+  prompt_tokens: number
+  completion_tokens: number
+  total_tokens: number
+}
+
+export interface Costs {
+  prompt: number
+  completion: number
+  services: number
+  total: number
+  currency: string
+}
+
+/** Everything the loop needs, fixed when the run is created (the agent version is pinned). */
+export interface RunSpec {
+  run_id: string
+  run_number: number
+  org_id: number
+  agent_id: string
+  agent_version: number
+  thread_id: string | null
+  channel: string
+  model: string
+  system_prompt: string | null
+  connectors: string[]
+  input: string
+  /** Whose memory files the memory tools read and write. */
+  user_key: string
+  max_steps: number
+  timeout_ms: number
+}
+
+export interface PendingInterrupt {
+  tool_call_id: string
+  question: string
+  fields: Json
+}
+
+export interface RunSnapshot {
+  run_id: string
+  status: RunStatus
+  output: string | null
+  error: { code: string; message: string } | null
+  interrupt: PendingInterrupt | null
+  usage: Usage
+  costs: Costs
+  time_to_first_token_ms: number | null
+  created_at: string
+  started_at: string | null
+  ended_at: string | null
+  last_seq: number
+  thread_id: string | null
+}
+
+/** What a consumer gets from claim(): where to resume. */
+export type ClaimResult =
+  | { ok: true; spec: RunSpec; messages: ChatMessage[]; step: number; tool_results: Record<string, string>; attempt: number }
+  | { ok: false; reason: 'terminal' | 'interrupted' | 'not_found' }
+  | { ok: false; reason: 'leased'; retry_in_ms: number }
+
+/** Answer to every write a consumer makes: `stop` means cancel/timeout/lost lease — abort the work. */
+export type WriteResult = { ok: true } | { ok: false; stop: true; status: RunStatus }

@@ -1,0 +1,93 @@
+import type { ChatMessage } from '../../runs/types'
+import { ModelError, type ModelChunk, type ModelProvider, type ModelRequest } from './types'
+
+/**
+ * The built-in deterministic model: offline, free of randomness, and steerable by directives in
+ * the user message so every path of the loop can be exercised without a network (README lists them):
+ *   /tool NAME {json}   call a tool          /ask QUESTION   ask the user (request_form → interrupt)
+ *   /fail MESSAGE       fail the run         /slow MS        wait MS before each word
+ *   /tokens N           reply with N words   /crash N        die after N words on the first attempt
+ *   /rate-limit MS      answer 429 with Retry-After MS on the first attempt
+ * Anything else is echoed back: "You said: …".
+ */
+export class DevModel implements ModelProvider {
+  async *stream(req: ModelRequest): AsyncIterable<ModelChunk> {
+    const last = req.messages[req.messages.length - 1]
+    const directives = last?.role === 'user' ? parse(last.content ?? '') : new Map<string, string>()
+    const slowMs = Number(directives.get('slow') ?? 0)
+
+    if (directives.has('fail')) throw new ModelError('model_error', directives.get('fail') || 'dev model failure', false)
+    if (directives.has('rate-limit') && req.attempt === 1) {
+      throw new ModelError('rate_limited', 'dev model: rate limited', true, Number(directives.get('rate-limit')) || 1000)
+    }
+
+    const call = toolCallFor(directives)
+    if (call) {
+      yield { type: 'tool_call', call: { id: `call_${req.messages.length}`, ...call } }
+      yield { type: 'usage', usage: usage(req.messages, 1) }
+      return
+    }
+
+    const words = replyFor(last, req.messages, directives)
+    const crashAfter = directives.has('crash') && req.attempt === 1 ? Number(directives.get('crash')) : -1
+    for (const [i, word] of words.entries()) {
+      if (i === crashAfter) throw new Error('dev model: simulated consumer crash')
+      if (slowMs > 0) await sleep(slowMs, req.signal)
+      yield { type: 'text', text: i === 0 ? word : ` ${word}` }
+    }
+    yield { type: 'usage', usage: usage(req.messages, words.length) }
+  }
+}
+
+const DIRECTIVE = /(?:^|\s)\/(tool|ask|fail|slow|tokens|crash|rate-limit)\b/g
+
+/** `/name rest-until-next-directive` pairs. */
+function parse(text: string): Map<string, string> {
+  const found = [...text.matchAll(DIRECTIVE)]
+  const out = new Map<string, string>()
+  found.forEach((m, i) => {
+    const start = (m.index ?? 0) + m[0].length
+    const end = found[i + 1]?.index ?? text.length
+    out.set(m[1] ?? '', text.slice(start, end).trim())
+  })
+  return out
+}
+
+function toolCallFor(d: Map<string, string>): { name: string; arguments: string } | undefined {
+  if (d.has('ask')) return { name: 'request_form', arguments: JSON.stringify({ question: d.get('ask') || 'Please confirm' }) }
+  const spec = d.get('tool')
+  if (spec === undefined) return undefined
+  const [name = '', ...rest] = spec.split(/\s+/)
+  return { name, arguments: rest.join(' ') || '{}' }
+}
+
+function replyFor(last: ChatMessage | undefined, messages: ChatMessage[], d: Map<string, string>): string[] {
+  if (d.has('tokens')) {
+    const n = Math.max(0, Math.min(100_000, Number(d.get('tokens')) || 0))
+    return Array.from({ length: n }, (_, i) => `tok${i + 1}`)
+  }
+  if (last?.role === 'tool') {
+    const call = messages.flatMap((m) => m.tool_calls ?? []).find((c) => c.id === last.tool_call_id)
+    const result = (last.content ?? '').slice(0, 500)
+    if (call?.name === 'request_form') return `Thanks, you answered: ${result}`.split(/\s+/)
+    return `Tool ${call?.name ?? 'unknown'} returned: ${result}`.split(/\s+/)
+  }
+  const text = (last?.content ?? '').replace(DIRECTIVE, ' ').replace(/\s+/g, ' ').trim()
+  return `You said: ${text || '(nothing)'}`.split(' ')
+}
+
+/** Words stand in for tokens: deterministic, so usage and cost can be asserted exactly. */
+function usage(messages: ChatMessage[], completion: number) {
+  const prompt = messages.reduce((n, m) => n + (m.content ?? '').split(/\s+/).filter(Boolean).length, 0)
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      reject(signal.reason)
+    }, { once: true })
+  })
+}

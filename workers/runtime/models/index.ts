@@ -1,0 +1,24 @@
+import type { Env } from '../../env'
+import { DevModel } from './dev'
+import { parseModelId } from './model-id'
+import { OpenAIModel } from './openai'
+import { WorkersAIModel } from './workers-ai'
+import { ModelError, type ModelProvider } from './types'
+
+/** The provider for a `provider/model` id, configured from the environment. */
+export function modelFor(env: Env, id: string): { provider: ModelProvider; model: string } {
+  const parsed = parseModelId(id)
+  if (!parsed) throw new ModelError('config_error', `unknown model "${id}"`, false)
+  switch (parsed.provider) {
+    case 'dev':
+      return { provider: new DevModel(), model: parsed.model }
+    case 'openai':
+      return {
+        provider: new OpenAIModel({ baseUrl: env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1', apiKey: env.OPENAI_API_KEY }),
+        model: parsed.model,
+      }
+    case 'workers-ai':
+      if (!env.AI) throw new ModelError('config_error', 'workers-ai models need the AI binding (see README)', false)
+      return { provider: new WorkersAIModel(env.AI), model: parsed.model }
+  }
+}

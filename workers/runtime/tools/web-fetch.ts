@@ -1,0 +1,83 @@
+import { z } from 'zod'
+import { refusedTarget } from '../../lib/net-guard'
+import { defineTool, describe, ToolError } from './types'
+
+const MAX_BYTES = 2 * 1024 * 1024
+const TIMEOUT_MS = 15_000
+const MAX_REDIRECTS = 5
+
+/** Readable text of an HTML page: no scripts, styles or tags; entities decoded; whitespace folded. */
+export function readableText(html: string): string {
+  return html
+    .replace(/<(script|style|noscript|svg|head)\b[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<(br|p|div|li|h[1-6]|tr)\b[^>]*>/gi, '\n')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/[ \t\f\v]+/g, ' ')
+    .replace(/\s*\n\s*/g, '\n')
+    .trim()
+}
+
+async function readCapped(res: Response): Promise<string> {
+  if (!res.body) return ''
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { value, done } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > MAX_BYTES) {
+      await reader.cancel()
+      break
+    }
+    chunks.push(value)
+  }
+  const all = new Uint8Array(Math.min(size, MAX_BYTES))
+  let at = 0
+  for (const c of chunks) {
+    all.set(c.subarray(0, all.length - at), at)
+    at += c.byteLength
+  }
+  return new TextDecoder().decode(all)
+}
+
+export const webFetch = defineTool({
+  name: 'web_fetch',
+  description: describe({
+    purpose: 'Fetch readable text from a URL. Light alternative to a real browser.',
+    when: 'you have a specific public URL and need its text (an article, docs page, JSON endpoint).',
+    whenNot: 'you need to search first — use web_search; the page needs clicks or login — use browser_interact.',
+    constraints: `http(s) only; private, loopback and link-local addresses are refused; ${MAX_BYTES / 1024 / 1024} MiB and ${TIMEOUT_MS / 1000} s at most; up to ${MAX_REDIRECTS} redirects; text is cut at max_chars.`,
+    result: 'status, final URL, content type and text. A 4xx/5xx status is reported, not thrown: do not retry a 404.',
+  }),
+  input: z.object({ url: z.string().max(4096), max_chars: z.number().int().min(100).max(200_000).default(20_000) }),
+  metadata: { display_name: 'Загрузка страницы', category: 'external', result_type: 'contextual', timeout_ms: TIMEOUT_MS, is_mutating: false, is_idempotent: true, is_query_tool: true },
+  run: async (args, ctx) => {
+    let url = args.url
+    const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(TIMEOUT_MS)])
+    for (let hop = 0; ; hop++) {
+      const refused = refusedTarget(url)
+      if (refused) throw new ToolError(`refused ${url}: ${refused}`)
+      const res = await fetch(url, { redirect: 'manual', signal, headers: { 'user-agent': 'agentplane-web-fetch/1', accept: 'text/html,application/json,text/plain;q=0.9,*/*;q=0.5' } })
+      const location = res.headers.get('location')
+      if (res.status >= 300 && res.status < 400 && location) {
+        if (hop >= MAX_REDIRECTS) throw new ToolError(`too many redirects from ${args.url}`)
+        url = new URL(location, url).toString()
+        continue
+      }
+      const type = res.headers.get('content-type') ?? ''
+      const raw = await readCapped(res)
+      const text = type.includes('html') ? readableText(raw) : raw
+      return {
+        kind: 'result',
+        result: JSON.stringify({ status: res.status, url, content_type: type, text: text.slice(0, args.max_chars), truncated: text.length > args.max_chars }),
+      }
+    }
+  },
+})

@@ -36,7 +36,7 @@ const MIGRATIONS = [
      outbox TEXT NOT NULL DEFAULT '[]'
    )`,
   `CREATE TABLE events (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     seq INTEGER PRIMARY KEY,
      key TEXT UNIQUE,
      type TEXT NOT NULL,
      data TEXT NOT NULL,

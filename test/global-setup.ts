@@ -1,11 +1,6 @@
 import type { TestProject } from 'vitest/node'
 import { portOf, startFakeOpenAI } from './fixtures/fake-openai'
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    fakeOpenAIPort: number
-  }
-}
 
 /** Starts the fake OpenAI-compatible upstream once for the whole run (Node side of vitest). */
 export default async function setup(project: TestProject) {

@@ -72,7 +72,10 @@ function replyFor(last: ChatMessage | undefined, messages: ChatMessage[], d: Map
     if (call?.name === 'request_form') return `Thanks, you answered: ${result}`.split(/\s+/)
     return `Tool ${call?.name ?? 'unknown'} returned: ${result}`.split(/\s+/)
   }
-  const text = (last?.content ?? '').replace(DIRECTIVE, ' ').replace(/\s+/g, ' ').trim()
+  // Directives take the rest of the message as arguments, so the echo is what precedes the first.
+  const content = last?.content ?? ''
+  const first = content.search(DIRECTIVE)
+  const text = (first >= 0 ? content.slice(0, first) : content).replace(/\s+/g, ' ').trim()
   return `You said: ${text || '(nothing)'}`.split(' ')
 }
 

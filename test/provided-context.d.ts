@@ -1,0 +1,7 @@
+// Values test/global-setup.ts provides to the tests (vitest `inject`).
+declare module 'vitest' {
+  export interface ProvidedContext {
+    fakeOpenAIPort: number
+  }
+}
+export {}

@@ -1,0 +1,113 @@
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { describe, it } from 'vitest'
+import { createTenant, env } from './helpers/api'
+import { allEvents, deliver, deltas, run, until } from './helpers/runs'
+import { startTurn, waitTurn } from './helpers/sessions'
+
+const expireLease = (runId: string) =>
+  runInDurableObject(env.RUNS.getByName(runId), (_, state) => {
+    state.storage.sql.exec('UPDATE run SET lease_expires_ms = 0')
+  })
+
+describe('queue delivery', () => {
+  it('a duplicate delivery while the run is leased is retried, not run twice', async ({ expect }) => {
+    const t = await createTenant('dup')
+    const s = await startTurn(t, { message: '/slow 20 /tokens 30' })
+    await until(() => allEvents(s.turn_id), (e) => deltas(e).length >= 2)
+    const result = await deliver([s.turn_id])
+    expect(result.retryMessages).toHaveLength(1)
+    expect(result.explicitAcks).toEqual([])
+    expect((await waitTurn(t, s)).status).toBe('success')
+
+    const after = await deliver([s.turn_id, s.turn_id])
+    expect(after.explicitAcks).toHaveLength(2)
+    const events = await allEvents(s.turn_id)
+    expect(deltas(events)).toEqual(Array.from({ length: 30 }, (_, i) => `tok${i + 1}`))
+    expect(events.filter((e) => e.type === 'message')).toHaveLength(1)
+    expect(events.filter((e) => e.type === 'done')).toHaveLength(1)
+  })
+
+  it('a consumer that dies mid-run is retried and completes without duplicated events', async ({ expect }) => {
+    const t = await createTenant('crash')
+    const s = await startTurn(t, { message: '/slow 30 /crash 3 /tokens 8' })
+    // Attempt 1 streams three tokens, then its consumer dies holding the lease.
+    await until(() => allEvents(s.turn_id), (e) => deltas(e).length === 3)
+    await new Promise((r) => setTimeout(r, 150))
+    expect((await run(s.turn_id).snapshot()).status).toBe('running')
+    expect(deltas(await allEvents(s.turn_id))).toEqual(['tok1', 'tok2', 'tok3'])
+
+    await expireLease(s.turn_id)
+    const result = await deliver([s.turn_id], 2)
+    expect(result.explicitAcks).toHaveLength(1)
+    const events = await allEvents(s.turn_id)
+    expect(deltas(events)).toEqual(['tok1', 'tok2', 'tok3', 'tok4', 'tok5', 'tok6', 'tok7', 'tok8'])
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1))
+    expect(events.filter((e) => e.type === 'message')).toHaveLength(1)
+    expect(events.filter((e) => e.type === 'usage')).toHaveLength(1)
+    expect(events.at(-1)).toMatchObject({ type: 'done', data: { status: 'success' } })
+  })
+
+  it('the alarm wakes a run whose consumer died: it is queued again and finishes', async ({ expect }) => {
+    const t = await createTenant('wake')
+    const s = await startTurn(t, { message: '/slow 30 /crash 2 /tokens 4' })
+    await until(() => allEvents(s.turn_id), (e) => deltas(e).length === 2)
+    await new Promise((r) => setTimeout(r, 100))
+    await expireLease(s.turn_id)
+    expect(await runDurableObjectAlarm(env.RUNS.getByName(s.turn_id))).toBe(true)
+    const done = await waitTurn(t, s)
+    expect(done.status).toBe('success')
+    expect(deltas(await allEvents(s.turn_id))).toEqual(['tok1', 'tok2', 'tok3', 'tok4'])
+  })
+
+  it('a run that keeps dying is failed as abandoned, never left running', async ({ expect }) => {
+    const t = await createTenant('abandon')
+    const s = await startTurn(t, { message: '/slow 30 /crash 1 /tokens 3' })
+    await until(() => allEvents(s.turn_id), (e) => deltas(e).length === 1)
+    await runInDurableObject(env.RUNS.getByName(s.turn_id), (_, state) => {
+      state.storage.sql.exec('UPDATE run SET lease_expires_ms = 0, wakes = 5')
+    })
+    await runDurableObjectAlarm(env.RUNS.getByName(s.turn_id))
+    const snap = await run(s.turn_id).snapshot()
+    expect(snap).toMatchObject({ status: 'error', error: { code: 'abandoned' } })
+    expect(await env.DB.prepare('SELECT status FROM runs WHERE id = ?').bind(s.turn_id).first('status')).toBe('error')
+  })
+})
+
+describe('D1 writes', () => {
+  it('one write per state change: the count does not grow with tokens', async ({ expect }) => {
+    const t = await createTenant('d1-writes')
+    const small = await startTurn(t, { message: '/tokens 5' })
+    const large = await startTurn(t, { message: '/tokens 2000' })
+    await waitTurn(t, small)
+    expect((await waitTurn(t, large)).usage.completion_tokens).toBe(2000)
+    // running, success: two transitions, two writes (the insert at creation is the API's).
+    expect(await run(small.turn_id).d1Writes()).toBe(2)
+    expect(await run(large.turn_id).d1Writes()).toBe(2)
+    const row = await env.DB.prepare('SELECT completion_tokens, total_tokens, cost_completion, time_to_first_token_ms FROM runs WHERE id = ?').bind(large.turn_id).first()
+    expect(row).toMatchObject({ completion_tokens: 2000, cost_completion: 0.004 })
+    expect(row?.time_to_first_token_ms).toEqual(expect.any(Number))
+  })
+})
+
+describe('status machine', () => {
+  it('refuses illegal transitions', async ({ expect }) => {
+    const t = await createTenant('illegal')
+    const s = await startTurn(t, { message: 'hi' })
+    expect((await waitTurn(t, s)).status).toBe('success')
+    expect(await run(s.turn_id).resume('late answer')).toEqual({ ok: false, status: 'success' })
+    expect((await run(s.turn_id).cancel()).status).toBe('success')
+    expect(await run(s.turn_id).append('someone', 1000, [{ type: 'message_delta', data: { text: 'x' } }])).toEqual({ ok: false, stop: true, status: 'success' })
+    expect(await run(s.turn_id).claim('someone', 1000)).toEqual({ ok: false, reason: 'terminal' })
+  })
+})
+
+describe('rate limits from the model', () => {
+  it('a 429 with Retry-After defers the run for that long and it then succeeds', async ({ expect }) => {
+    const t = await createTenant('ratelimit')
+    const s = await startTurn(t, { message: 'hello /rate-limit 1000' })
+    const done = await waitTurn(t, s)
+    expect(done).toMatchObject({ status: 'success', output: 'You said: hello' })
+    const deferred = (await allEvents(s.turn_id)).find((e) => e.type === 'status' && e.data.retry_in_ms !== undefined)
+    expect(deferred?.data).toMatchObject({ status: 'running', retry_in_ms: 1000, reason: 'rate_limited' })
+  })
+})

@@ -30,6 +30,12 @@ export class ThreadObject extends DurableObject<Env> {
     this.#store = new ThreadStore(ctx.storage.sql)
   }
 
+  /** The first run of a new thread (already queued by its creator): it is the active run. */
+  begin(threadId: string, runId: string): void {
+    this.#store.ensure(threadId)
+    this.#store.set('busy', runId)
+  }
+
   /** Decides whether `runId` may run now; a run admitted to start is released to the queue here. */
   async admit(threadId: string, runId: string, strategy: MultitaskStrategy): Promise<Admission> {
     const thread = this.#store.ensure(threadId)

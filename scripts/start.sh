@@ -2,10 +2,14 @@
 # npm start: local D1/DO/Queue state under .wrangler/, migrations applied, dev tenant, offline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Pinned Node 22 and wrangler, also when run as `bash scripts/start.sh` outside npm.
+export PATH="$PWD/node_modules/.bin:$PATH"
 
 # Nothing may call out: no telemetry, no Request.cf fetch.
 export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
 PORT="${PORT:-8787}"
+# Local state lives here (the bench uses its own, so it never touches yours).
+PERSIST_TO="${PERSIST_TO:-.wrangler/state}"
 
 # Local-only secrets. DEV_API_KEY provisions org 1 and exists only here, never on deploy.
 if [ ! -f .dev.vars ]; then
@@ -17,7 +21,7 @@ VARS
   echo "wrote .dev.vars (local secrets)"
 fi
 
-wrangler d1 migrations apply DB --local
+wrangler d1 migrations apply DB --local --persist-to "$PERSIST_TO"
 
 cat <<BANNER
 
@@ -27,4 +31,4 @@ cat <<BANNER
   try:          curl -H "Authorization: Bearer ap_dev_key" http://127.0.0.1:${PORT}/v1/organizations/1/agents
 
 BANNER
-exec wrangler dev --ip 127.0.0.1 --port "$PORT" --show-interactive-dev-session=false "$@"
+exec wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$PERSIST_TO" --show-interactive-dev-session=false "$@"

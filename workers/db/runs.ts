@@ -1,14 +1,16 @@
 import { and, desc, eq } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
-import { agentVersions, memberships, runs, threads } from './schema'
+import { memberships, runs, threads } from './schema'
 
 export type RunRow = typeof runs.$inferSelect
 export type NewRun = typeof runs.$inferInsert
 export type ThreadRow = typeof threads.$inferSelect
 
-export async function insertRun(db: Db, run: NewRun): Promise<RunRow> {
-  const [row] = await db.insert(runs).values(run).returning()
+/** Inserts the run, and the thread it starts when given, in one D1 batch. */
+export async function insertRun(db: Db, run: NewRun, newThread?: typeof threads.$inferInsert): Promise<RunRow> {
+  const insert = db.insert(runs).values(run).returning()
+  const [row] = newThread ? (await db.batch([db.insert(threads).values(newThread), insert]))[1] : await insert
   if (!row) throw new Error('run insert returned no row')
   return row
 }
@@ -26,18 +28,6 @@ export async function getRun(db: Db, orgId: number, runId: string): Promise<RunR
 
 export async function listThreadRuns(db: Db, threadId: string, limit: number): Promise<RunRow[]> {
   return db.select().from(runs).where(eq(runs.threadId, threadId)).orderBy(desc(runs.createdAt), desc(runs.number)).limit(limit)
-}
-
-export async function getAgentVersion(db: Db, agentId: string, version: number) {
-  const row = await db.select().from(agentVersions).where(and(eq(agentVersions.agentId, agentId), eq(agentVersions.version, version))).get()
-  if (!row) throw new Error(`agent ${agentId} has no version ${version}`)
-  return row
-}
-
-export async function createThread(db: Db, thread: typeof threads.$inferInsert): Promise<ThreadRow> {
-  const [row] = await db.insert(threads).values(thread).returning()
-  if (!row) throw new Error('thread insert returned no row')
-  return row
 }
 
 /** A thread in one of the user's orgs, or 404 (another org's thread does not exist for them). */

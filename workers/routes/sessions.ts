@@ -116,26 +116,28 @@ export const sessionRoutes = new OpenAPIHono<AppEnv>()
     const body = c.req.valid('json')
     const db = c.var.db
     const userId = c.var.principal.userId
-    let thread = body.session_id ? await runsDb.getThreadForUser(db, userId, body.session_id) : undefined
-    const orgId = thread?.orgId ?? (body.agent_id ? await orgOfAgent(c, body.agent_id) : await resolveOrg(c, body.org_id))
-    const agentId = thread?.agentId ?? body.agent_id
+    const thread = body.session_id ? await runsDb.getThreadForUser(db, userId, body.session_id) : undefined
     if (thread && body.agent_id && body.agent_id !== thread.agentId) {
       throw ApiError.invalid(['body', 'agent_id'], 'The session belongs to another agent')
     }
-    const agent = agentId ? await agents.getAgent(db, orgId, agentId) : await agents.getSystemAgent(db, orgId)
-    thread ??= await runsDb.createThread(db, { id: crypto.randomUUID(), orgId, agentId: agent.id, createdBy: userId })
+    const agentId = thread?.agentId ?? body.agent_id
+    const agent = thread
+      ? agentId ? await agents.getAgent(db, thread.orgId, agentId) : await agents.getSystemAgent(db, thread.orgId)
+      : agentId ? await agents.findAgentForUser(db, userId, agentId) : await agents.getSystemAgent(db, await resolveOrg(c, body.org_id))
+    const sessionId = thread?.id ?? crypto.randomUUID()
     const created = await service.createRun(db, c.env, {
-      orgId,
+      orgId: agent.orgId,
       agent,
       input: body.message,
       channel: 'session',
       createdBy: userId,
-      threadId: thread.id,
+      threadId: sessionId,
+      newThread: !thread,
       strategy: 'enqueue',
       timeoutSeconds: body.timeout_seconds,
       ...clientInfo(c),
     })
-    return c.json({ session_id: thread.id, turn_id: created.row.id, status: created.admission }, 202)
+    return c.json({ session_id: sessionId, turn_id: created.row.id, status: created.admission }, 202)
   })
   .openapi(getSessionRoute, async (c) => {
     const thread = await runsDb.getThreadForUser(c.var.db, c.var.principal.userId, c.req.valid('param').session_id)
@@ -181,8 +183,3 @@ export const sessionRoutes = new OpenAPIHono<AppEnv>()
     return c.json(toTurn(await service.cancelRun(c.env, run.id, 'Cancelled by the user')), 200)
   })
 
-/** The org of an agent the caller can see (searching their orgs), or 404. */
-async function orgOfAgent(c: Context<AppEnv>, agentId: string): Promise<number> {
-  const row = await agents.findAgentForUser(c.var.db, c.var.principal.userId, agentId)
-  return row.orgId
-}

@@ -17,6 +17,8 @@ export interface CreateRunInput {
   channel: string
   createdBy: number | null
   threadId?: string | null
+  /** A thread created with this run: inserted in the same D1 batch, admitted without a queue check. */
+  newThread?: boolean
   strategy?: MultitaskStrategy
   timeoutSeconds?: number
   afterSeconds?: number
@@ -39,46 +41,58 @@ export interface CreatedRun {
 export async function createRun(db: Db, env: Env, input: CreateRunInput): Promise<CreatedRun> {
   const { agent } = input
   if (!agent.isEnabled) throw ApiError.invalid(['body', 'agent_id'], 'The agent is disabled', 'agent_disabled')
-  const version = await runsDb.getAgentVersion(db, agent.id, agent.version)
   const id = crypto.randomUUID()
   const threadId = input.threadId ?? null
-  const row = await runsDb.insertRun(db, {
-    id,
-    orgId: input.orgId,
-    agentId: agent.id,
-    agentVersion: version.version,
-    threadId,
-    channel: input.channel,
-    status: 'pending',
-    model: version.model,
-    input: input.input,
-    createdBy: input.createdBy,
-    userIdentifier: input.userIdentifier ?? null,
-    groupIdentifier: input.groupIdentifier ?? null,
-    ipAddress: input.ipAddress ?? null,
-    userAgent: input.userAgent ?? null,
-    metadata: input.metadata ?? null,
-  })
+  // The agent row is its current version: every profile change writes the snapshot it pins.
+  const row = await runsDb.insertRun(
+    db,
+    {
+      id,
+      orgId: input.orgId,
+      agentId: agent.id,
+      agentVersion: agent.version,
+      threadId,
+      channel: input.channel,
+      status: 'pending',
+      model: agent.model,
+      input: input.input,
+      createdBy: input.createdBy,
+      userIdentifier: input.userIdentifier ?? null,
+      groupIdentifier: input.groupIdentifier ?? null,
+      ipAddress: input.ipAddress ?? null,
+      userAgent: input.userAgent ?? null,
+      metadata: input.metadata ?? null,
+    },
+    input.newThread && threadId ? { id: threadId, orgId: input.orgId, agentId: agent.id, createdBy: input.createdBy } : undefined,
+  )
   const spec: RunSpec = {
     run_id: id,
     run_number: row.number,
     org_id: input.orgId,
     agent_id: agent.id,
-    agent_version: version.version,
+    agent_version: agent.version,
     thread_id: threadId,
     channel: input.channel,
-    model: version.model,
-    system_prompt: version.systemPrompt,
-    connectors: version.connectors,
+    model: agent.model,
+    system_prompt: agent.systemPrompt,
+    connectors: agent.connectors,
     input: input.input,
     user_key: input.userIdentifier ?? `user:${input.createdBy ?? 'anonymous'}`,
     max_steps: DEFAULT_MAX_STEPS,
     timeout_ms: (input.timeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000,
   }
   const run = runStub(env, id)
-  await run.init(spec, { enqueue: threadId === null, delay_ms: (input.afterSeconds ?? 0) * 1000 })
-  if (threadId === null) return { row, admission: 'started' }
-
+  const delay_ms = (input.afterSeconds ?? 0) * 1000
+  if (threadId === null) {
+    await run.init(spec, { enqueue: true, delay_ms })
+    return { row, admission: 'started' }
+  }
+  if (input.newThread) {
+    // Nothing can be ahead of the first run of a new thread: enqueue it and mark it active at once.
+    await Promise.all([run.init(spec, { enqueue: true, delay_ms }), threadStub(env, threadId).begin(threadId, id)])
+    return { row, admission: 'started' }
+  }
+  await run.init(spec, { enqueue: false, delay_ms })
   const admission = await threadStub(env, threadId).admit(threadId, id, input.strategy ?? 'enqueue')
   if (admission.action === 'rejected') {
     await run.rollback()

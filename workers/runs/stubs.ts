@@ -32,6 +32,7 @@ export interface RunApi {
 }
 
 export interface ThreadApi {
+  begin(threadId: string, runId: string): Promise<void>
   admit(threadId: string, runId: string, strategy: MultitaskStrategy): Promise<Admission>
   runChanged(change: { run_id: string; status: RunStatus; output: string | null; messages: ChatMessage[] }): Promise<void>
   history(): Promise<ChatMessage[]>

@@ -1,0 +1,129 @@
+// npm run bench — starts `npm start` on a spare port with its own state, then measures:
+//  1. create-run requests/s (POST /v1/sessions/stream) vs a bare Hono route (GET /health) on the same server
+//  2. POST → first SSE event and → first token, p50/p95
+//  3. one run × 200 SSE subscribers, every one receiving every event
+// Loopback only; every loop is bounded in count and time; the server is stopped at the end.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const PORT = Number(process.env.BENCH_PORT ?? 8799)
+const BASE = `http://127.0.0.1:${PORT}`
+const KEY = { authorization: 'Bearer ap_dev_key', 'content-type': 'application/json' }
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16)
+const SUBSCRIBERS = 200
+
+const state = mkdtempSync(join(tmpdir(), 'agentplane-bench-'))
+const server = spawn('bash', ['scripts/start.sh'], {
+  env: { ...process.env, PORT: String(PORT), PERSIST_TO: state },
+  detached: true,
+  stdio: ['ignore', 'ignore', 'inherit'],
+})
+const stop = () => {
+  try {
+    process.kill(-server.pid, 'SIGTERM')
+  } catch {}
+  rmSync(state, { recursive: true, force: true })
+}
+process.on('exit', stop)
+process.on('SIGINT', () => process.exit(130))
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
+}
+const ms = (n) => `${n.toFixed(1)} ms`
+
+async function waitUp() {
+  const end = Date.now() + 60_000
+  while (Date.now() < end) {
+    try {
+      if ((await fetch(`${BASE}/health`)).ok) return
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error('server did not start in 60 s')
+}
+
+/** Requests/s of `once` with CONCURRENCY callers for DURATION_MS. */
+async function throughput(once) {
+  let done = 0
+  let failed = 0
+  const end = Date.now() + DURATION_MS
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < end) {
+        const res = await once()
+        if (res.ok) done++
+        else failed++
+        await res.body?.cancel()
+      }
+    }),
+  )
+  return { rps: done / ((performance.now() - started) / 1000), failed }
+}
+
+/** Reads SSE frames; resolves with the events (and when the first one and first token came). */
+async function readStream(res, t0) {
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
+  const events = []
+  let first, firstToken
+  let buf = ''
+  for (;;) {
+    const { value, done } = await reader.read()
+    if (done) break
+    buf += value
+    let i
+    while ((i = buf.indexOf('\n\n')) >= 0) {
+      const frame = buf.slice(0, i)
+      buf = buf.slice(i + 2)
+      const event = /^event: (.*)$/m.exec(frame)?.[1]
+      if (!event) continue
+      const id = Number(/^id: (.*)$/m.exec(frame)?.[1])
+      first ??= performance.now() - t0
+      if (event === 'message_delta') firstToken ??= performance.now() - t0
+      events.push(id)
+    }
+  }
+  return { events, first, firstToken }
+}
+
+const startTurn = (message) => fetch(`${BASE}/v1/sessions/stream`, { method: 'POST', headers: KEY, body: JSON.stringify({ message }) })
+const stream = (s) => fetch(`${BASE}/v1/sessions/${s.session_id}/turns/${s.turn_id}/stream`, { headers: KEY })
+
+try {
+  await waitUp()
+  for (let i = 0; i < 20; i++) await (await startTurn('warm up')).text()
+  await (await fetch(`${BASE}/health`)).text()
+
+  const bare = await throughput(() => fetch(`${BASE}/health`))
+  const create = await throughput(() => startTurn('hi'))
+  console.log(`create-run: ${create.rps.toFixed(0)} req/s (${create.failed} failed) | bare Hono route: ${bare.rps.toFixed(0)} req/s | ratio ${(create.rps / bare.rps).toFixed(3)}  [${CONCURRENCY} concurrent, ${DURATION_MS / 1000} s each]`)
+  await new Promise((r) => setTimeout(r, 3000)) // let the queue drain the runs just created
+
+  const firsts = []
+  const tokens = []
+  for (let i = 0; i < 40; i++) {
+    const t0 = performance.now()
+    const s = await (await startTurn('latency probe')).json()
+    const r = await readStream(await stream(s), t0)
+    firsts.push(r.first)
+    tokens.push(r.firstToken)
+  }
+  console.log(`POST → first SSE event: p50 ${ms(pct(firsts, 50))}, p95 ${ms(pct(firsts, 95))} | POST → first token: p50 ${ms(pct(tokens, 50))}, p95 ${ms(pct(tokens, 95))}  [40 sequential turns]`)
+
+  const s = await (await startTurn('/slow 10 /tokens 300')).json()
+  const t0 = performance.now()
+  const results = await Promise.all(Array.from({ length: SUBSCRIBERS }, async () => readStream(await stream(s), t0)))
+  const counts = results.map((r) => r.events.length)
+  const expected = Math.max(...counts)
+  const complete = results.filter((r) => r.events.length === expected && r.events.every((id, i) => id === i + 1)).length
+  const total = performance.now() - t0
+  console.log(`1 run × ${SUBSCRIBERS} subscribers: ${complete}/${SUBSCRIBERS} received all ${expected} events in order; stream done in ${ms(total)} (run streams 300 tokens at 10 ms each)`)
+} finally {
+  stop()
+}
+process.exit(0)

@@ -195,3 +195,20 @@ export async function findAgentForUser(db: Db, userId: number, agentId: string):
   if (!row) throw ApiError.notFound('Agent')
   return row.agent
 }
+
+/**
+ * The system agent of the caller's organization in one query: `orgId` when given (403 unless a
+ * member), else the caller's only organization (422 when there are several or none).
+ */
+export async function findSystemAgentForUser(db: Db, userId: number, orgId?: number): Promise<AgentRow> {
+  const rows = await db
+    .select({ agent: agents })
+    .from(agents)
+    .innerJoin(memberships, and(eq(memberships.orgId, agents.orgId), eq(memberships.userId, userId)))
+    .where(and(eq(agents.kind, 'system'), isNull(agents.deletedAt), orgId === undefined ? undefined : eq(agents.orgId, orgId)))
+    .limit(2)
+  const only = rows[0]
+  if (rows.length === 1 && only) return only.agent
+  if (orgId !== undefined) throw new ApiError('forbidden', 'Not a member of this organization')
+  throw ApiError.invalid(['body', 'org_id'], rows.length === 0 ? 'The key belongs to no organization' : 'Several organizations: say which with org_id or agent_id')
+}

@@ -3,7 +3,6 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../app-env'
 import * as agents from '../db/agents'
 import * as runsDb from '../db/runs'
-import { listUserOrganizations, isMember } from '../db/tenancy'
 import { ApiError } from '../errors'
 import * as service from '../runs/service'
 import { threadStub } from '../runs/stubs'
@@ -85,19 +84,6 @@ export const cancelTurnRoute = createRoute({
   responses: { 200: jsonContent(TurnSchema, 'Cancelled (or already ended)'), ...errorResponses },
 })
 
-/** The caller's org for a new session: from the agent, else org_id, else their only org. */
-async function resolveOrg(c: Context<AppEnv>, orgId: number | undefined): Promise<number> {
-  const userId = c.var.principal.userId
-  if (orgId !== undefined) {
-    if (!(await isMember(c.var.db, userId, orgId))) throw new ApiError('forbidden', 'Not a member of this organization')
-    return orgId
-  }
-  const orgs = await listUserOrganizations(c.var.db, userId, 2, 0)
-  const only = orgs.items[0]
-  if (orgs.total === 1 && only) return only.id
-  throw ApiError.invalid(['body', 'org_id'], orgs.total === 0 ? 'The key belongs to no organization' : 'Several organizations: say which with org_id or agent_id')
-}
-
 /** The turn of a session the caller can see, or 404. */
 async function turnOf(c: Context<AppEnv>, sessionId: string, turnId: string) {
   const thread = await runsDb.getThreadForUser(c.var.db, c.var.principal.userId, sessionId)
@@ -123,7 +109,7 @@ export const sessionRoutes = new OpenAPIHono<AppEnv>()
     const agentId = thread?.agentId ?? body.agent_id
     const agent = thread
       ? agentId ? await agents.getAgent(db, thread.orgId, agentId) : await agents.getSystemAgent(db, thread.orgId)
-      : agentId ? await agents.findAgentForUser(db, userId, agentId) : await agents.getSystemAgent(db, await resolveOrg(c, body.org_id))
+      : agentId ? await agents.findAgentForUser(db, userId, agentId) : await agents.findSystemAgentForUser(db, userId, body.org_id)
     const sessionId = thread?.id ?? crypto.randomUUID()
     const created = await service.createRun(db, c.env, {
       orgId: agent.orgId,

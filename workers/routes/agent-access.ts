@@ -6,11 +6,10 @@ import * as grants from '../db/grants'
 import { ApiError } from '../errors'
 import { getConnector, servicesOf } from '../runtime/connectors'
 import { AgentParamsSchema, AgentSchema, PutConnectorsSchema, toAgent } from '../schemas/agents'
-import { errorResponses, ErrorSchema, jsonBody, jsonContent, PaginationQuerySchema } from '../schemas/common'
+import { errorResponses, ErrorSchema, jsonBody, jsonContent, systemAgent400, PaginationQuerySchema } from '../schemas/common'
 import { AvailableCredentialSchema, CreateGrantSchema, GrantListSchema, GrantParamsSchema, GrantSchema, toGrant } from '../schemas/credentials'
 
 const tags = ['Agent access']
-const systemAgent400 = { 400: jsonContent(ErrorSchema, 'The system agent is read-only') }
 
 export const putConnectorsRoute = createRoute({
   method: 'put',

@@ -2,10 +2,9 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env'
 import * as agents from '../db/agents'
 import { AgentListSchema, AgentParamsSchema, AgentSchema, CreateAgentSchema, PatchAgentSchema, toAgent } from '../schemas/agents'
-import { errorResponses, ErrorSchema, jsonBody, jsonContent, OrgParamsSchema, PaginationQuerySchema } from '../schemas/common'
+import { errorResponses, ErrorSchema, jsonBody, jsonContent, systemAgent400, OrgParamsSchema, PaginationQuerySchema } from '../schemas/common'
 
 const tags = ['Agents']
-const systemAgent400 = { 400: jsonContent(ErrorSchema, 'The system agent is read-only') }
 
 export const listAgentsRoute = createRoute({
   method: 'get',

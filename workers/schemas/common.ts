@@ -44,6 +44,9 @@ export const errorResponses = {
 
 export { json as jsonContent }
 
+/** Every mutation of an org's system agent. */
+export const systemAgent400 = { 400: json(ErrorSchema, 'The system agent is read-only') } as const
+
 /** A JSON request body that must be present (zod-openapi otherwise validates a missing body as {}). */
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   required: true,

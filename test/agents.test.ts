@@ -160,7 +160,7 @@ describe('the system agent', () => {
       await call('DELETE', `${base}/grants/${crypto.randomUUID()}`, { key: t.key }),
     ]
     expect(attempts.map((r) => r.status)).toEqual([400, 400, 400, 400, 400])
-    expect(attempts[0]?.body).toEqual({ detail: 'The system agent is read-only', code: 'bad_request' })
+    expect(attempts[0]?.body).toEqual({ detail: 'The system agent is read-only', message: 'The system agent is read-only', status_code: 400, code: 'bad_request' })
     const after = await call('GET', base, { key: t.key })
     expect(after.body).toEqual(system)
   })

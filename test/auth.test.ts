@@ -46,7 +46,7 @@ describe('membership', () => {
   it('403 for an org the caller is not a member of, existing or not', async ({ expect }) => {
     const other = await call('GET', `/v1/organizations/${b.orgId}/agents`, { key: a.key })
     expect(other.status).toBe(403)
-    expect(other.body).toEqual({ detail: 'Not a member of this organization', code: 'forbidden' })
+    expect(other.body).toEqual({ detail: 'Not a member of this organization', message: 'Not a member of this organization', status_code: 403, code: 'forbidden' })
     expect((await call('GET', '/v1/organizations/999999/agents', { key: a.key })).status).toBe(403)
   })
 
@@ -72,9 +72,11 @@ describe('users/me and organizations', () => {
     expect(me.body).toMatchObject({ id: a.userId, email: expect.stringContaining('@example.test') })
   })
 
-  it("GET /v1/organizations lists only the caller's orgs, paged", async ({ expect }) => {
+  it("GET /v1/organizations lists only the caller's orgs as the Codegen spec's Page", async ({ expect }) => {
     const orgs = await call('GET', '/v1/organizations', { key: a.key })
-    expect(orgs.body).toMatchObject({ total: 1, limit: 20, offset: 0, items: [{ id: a.orgId, role: 'owner' }] })
+    expect(orgs.body).toMatchObject({ total: 1, page: 1, size: 100, pages: 1, items: [{ id: a.orgId, role: 'owner', settings: { enable_pr_creation: false } }] })
+    const none = await call('GET', '/v1/organizations?skip=1&limit=1', { key: a.key })
+    expect(none.body).toMatchObject({ total: 1, page: 2, size: 1, items: [] })
   })
 
   it('the local dev key reaches org 1 "dev" (DEV_API_KEY)', async ({ expect }) => {

@@ -8,6 +8,8 @@ export type Db = DrizzleD1Database<typeof schema>
 export interface Principal {
   userId: number
   apiKeyId: string
+  /** The key's own rate limit, when it overrides the default. */
+  rateLimitPerMinute: number | null
 }
 
 export interface AppEnv {

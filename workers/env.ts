@@ -1,5 +1,6 @@
 import type { D1Migration } from 'cloudflare:test'
 import type { AiBinding } from './runtime/models/workers-ai'
+import type { RateLimiterObject } from '../durable-objects/rate-limiter'
 import type { RunObject } from '../durable-objects/run'
 import type { ThreadObject } from '../durable-objects/thread'
 
@@ -9,6 +10,10 @@ export interface Env {
   RUNS: DurableObjectNamespace<RunObject>
   THREADS: DurableObjectNamespace<ThreadObject>
   RUN_QUEUE: Queue<unknown>
+  RATE_LIMITER: DurableObjectNamespace<RateLimiterObject>
+  /** Requests per minute per API key / per organization, unless the key or org row overrides. */
+  RATE_LIMIT_KEY_PER_MINUTE?: string
+  RATE_LIMIT_ORG_PER_MINUTE?: string
   DEV_ORG_NAME?: string
   DEFAULT_MODEL?: string
   /** Local dev only (.dev.vars): provisions org 1 with this key. Never set on deploy. */

@@ -28,6 +28,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly issues: Issue[] = [],
+    /** Seconds, for 429: every dialect sends it as the Retry-After header. */
+    readonly retryAfter?: number,
   ) {
     super(message)
   }
@@ -39,6 +41,10 @@ export class ApiError extends Error {
   /** A 422 that names one field. */
   static invalid(loc: Issue['loc'], msg: string, type = 'value_error'): ApiError {
     return new ApiError('invalid', msg, [{ loc, msg, type }])
+  }
+
+  static rateLimited(retryAfter: number): ApiError {
+    return new ApiError('rate_limited', 'Rate limit exceeded. Please try again later.', [], retryAfter)
   }
 
   static notFound(what: string): ApiError {

@@ -2,6 +2,7 @@ import { createApp } from './app'
 import type { Env } from './env'
 import { consumeRuns } from './queue'
 
+export { RateLimiterObject } from '../durable-objects/rate-limiter'
 export { RunObject } from '../durable-objects/run'
 export { ThreadObject } from '../durable-objects/thread'
 

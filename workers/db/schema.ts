@@ -9,6 +9,8 @@ const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
 export const organizations = sqliteTable('organizations', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   name: text('name').notNull(),
+  /** Overrides RATE_LIMIT_ORG_PER_MINUTE for this org. */
+  rateLimitPerMinute: integer('rate_limit_per_minute'),
   createdAt: timestamp('created_at').notNull().default(now),
 })
 
@@ -37,6 +39,8 @@ export const apiKeys = sqliteTable('api_keys', {
   name: text('name').notNull(),
   keyHash: text('key_hash').notNull().unique(),
   prefix: text('prefix').notNull(),
+  /** Overrides RATE_LIMIT_KEY_PER_MINUTE for this key. */
+  rateLimitPerMinute: integer('rate_limit_per_minute'),
   createdAt: timestamp('created_at').notNull().default(now),
   revokedAt: timestamp('revoked_at'),
 })
@@ -147,6 +151,8 @@ export const runs = sqliteTable(
     agentVersion: integer('agent_version').notNull(),
     threadId: text('thread_id'),
     channel: text('channel').notNull(),
+    /** A short title (the input's first line): the AgentInstance `name`, searchable. */
+    name: text('name').notNull().default(''),
     status: text('status').notNull(),
     model: text('model').notNull(),
     input: text('input').notNull(),
@@ -175,6 +181,9 @@ export const runs = sqliteTable(
   (t) => [
     index('runs_org_created_idx').on(t.orgId, t.createdAt),
     index('runs_agent_created_idx').on(t.agentId, t.createdAt),
+    index('runs_agent_version_created_idx').on(t.agentId, t.agentVersion, t.createdAt),
+    index('runs_agent_user_created_idx').on(t.agentId, t.userIdentifier, t.createdAt),
+    index('runs_agent_group_created_idx').on(t.agentId, t.groupIdentifier, t.createdAt),
     index('runs_thread_created_idx').on(t.threadId, t.createdAt),
     index('runs_status_idx').on(t.status, t.createdAt),
   ],

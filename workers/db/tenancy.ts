@@ -10,20 +10,21 @@ export type User = typeof users.$inferSelect
 
 export async function findPrincipalByKey(db: Db, key: string): Promise<Principal | undefined> {
   const row = await db
-    .select({ userId: apiKeys.userId, apiKeyId: apiKeys.id })
+    .select({ userId: apiKeys.userId, apiKeyId: apiKeys.id, rateLimitPerMinute: apiKeys.rateLimitPerMinute })
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, await sha256Hex(key)), isNull(apiKeys.revokedAt)))
     .get()
   return row
 }
 
-export async function isMember(db: Db, userId: number, orgId: number): Promise<boolean> {
-  const row = await db
-    .select({ one: sql<number>`1` })
+/** The org as seen by a member (with its rate-limit override), or undefined for a non-member. */
+export async function memberOrg(db: Db, userId: number, orgId: number): Promise<{ rateLimitPerMinute: number | null } | undefined> {
+  return db
+    .select({ rateLimitPerMinute: organizations.rateLimitPerMinute })
     .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
     .where(and(eq(memberships.userId, userId), eq(memberships.orgId, orgId)))
     .get()
-  return row !== undefined
 }
 
 /** The organization and its system agent, in one D1 batch (D1 runs a batch as one transaction). */
@@ -33,6 +34,12 @@ export async function createOrganization(db: Db, name: string, defaultModel: str
     ...systemAgentInserts(db, sql`last_insert_rowid()`, defaultModel),
   ])
   if (!org) throw new Error('organization insert returned no row')
+  return org
+}
+
+export async function setOrganizationRateLimit(db: Db, orgId: number, perMinute: number | null): Promise<Organization> {
+  const [org] = await db.update(organizations).set({ rateLimitPerMinute: perMinute }).where(eq(organizations.id, orgId)).returning()
+  if (!org) throw ApiError.notFound('Organization')
   return org
 }
 
@@ -58,11 +65,11 @@ export async function addMember(db: Db, orgId: number, userId: number, role: 'ow
 }
 
 /** Returns the key once; only its hash is stored. */
-export async function createApiKey(db: Db, userId: number, name: string) {
+export async function createApiKey(db: Db, userId: number, name: string, rateLimitPerMinute: number | null = null) {
   const key = newApiKey()
   const [row] = await db
     .insert(apiKeys)
-    .values({ id: crypto.randomUUID(), userId, name, keyHash: await sha256Hex(key), prefix: key.slice(0, 7) })
+    .values({ id: crypto.randomUUID(), userId, name, keyHash: await sha256Hex(key), prefix: key.slice(0, 7), rateLimitPerMinute })
     .returning({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, created_at: apiKeys.createdAt })
   if (!row) throw new Error('api key insert returned no row')
   return { ...row, key }
@@ -72,7 +79,7 @@ export async function listUserOrganizations(db: Db, userId: number, limit: numbe
   const where = eq(memberships.userId, userId)
   const [items, [total]] = await db.batch([
     db
-      .select({ id: organizations.id, name: organizations.name, role: memberships.role, created_at: organizations.createdAt })
+      .select({ id: organizations.id, name: organizations.name, role: memberships.role, createdAt: organizations.createdAt })
       .from(memberships)
       .innerJoin(organizations, eq(organizations.id, memberships.orgId))
       .where(where)

@@ -39,7 +39,12 @@ function fromHttpException(err: HTTPException): ApiError {
  * Hono HTTP errors and oversized bodies in that dialect's body shape (unknown paths: app.ts).
  * Hono reads a sub-app's onError when it is mounted, so routes go on after this returns.
  */
-export function createDialect(mapError: ErrorMapper): OpenAPIHono<AppEnv> {
+export function createDialect(mapBody: ErrorMapper): OpenAPIHono<AppEnv> {
+  const mapError: ErrorMapper = (err, c) => {
+    const res = mapBody(err, c)
+    if (err.retryAfter !== undefined) res.headers.set('retry-after', String(err.retryAfter))
+    return res
+  }
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) {

@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
-import { findPrincipalByKey, isMember } from '../db/tenancy'
+import { findPrincipalByKey, memberOrg } from '../db/tenancy'
 import { ApiError } from '../errors'
+import { enforceRateLimits, keyBucket, orgBucket } from './rate-limit'
 
 /** `Authorization: Bearer <key>` or `x-api-key: <key>` (what ACP clients send). */
 export function readApiKey(headers: { header(name: string): string | undefined }): string | undefined {
@@ -21,6 +22,7 @@ export const requireApiKey = (): MiddlewareHandler<AppEnv> =>
     const principal = await findPrincipalByKey(c.get('db'), key)
     if (!principal) throw new ApiError('unauthenticated', 'Invalid API key')
     c.set('principal', principal)
+    await enforceRateLimits(c.env, [keyBucket(c.env, principal.apiKeyId, principal.rateLimitPerMinute)])
     await next()
   }
 
@@ -30,9 +32,9 @@ export const requireMember = (): MiddlewareHandler<AppEnv> =>
     const raw = c.req.param('org_id') ?? ''
     const orgId = /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN
     if (!Number.isSafeInteger(orgId)) throw ApiError.invalid(['path', 'org_id'], 'Input should be a valid integer', 'int_parsing')
-    if (!(await isMember(c.get('db'), c.get('principal').userId, orgId))) {
-      throw new ApiError('forbidden', 'Not a member of this organization')
-    }
+    const org = await memberOrg(c.get('db'), c.get('principal').userId, orgId)
+    if (!org) throw new ApiError('forbidden', 'Not a member of this organization')
+    await enforceRateLimits(c.env, [orgBucket(c.env, orgId, org.rateLimitPerMinute)])
     c.set('orgId', orgId)
     await next()
   }

@@ -14,11 +14,17 @@ const CreateUserSchema = z
 const AddMemberSchema = z
   .strictObject({ user_id: z.number().int().positive(), role: z.enum(['owner', 'member']).default('member') })
   .openapi('AdminAddMember')
-const CreateKeySchema = z.strictObject({ name: z.string().trim().min(1).max(200) }).openapi('AdminCreateApiKey')
+const RateLimitSchema = z.number().int().min(1).max(1_000_000).nullish()
+const CreateKeySchema = z
+  .strictObject({ name: z.string().trim().min(1).max(200), rate_limit_per_minute: RateLimitSchema })
+  .openapi('AdminCreateApiKey')
+const PatchOrgSchema = z.strictObject({ rate_limit_per_minute: RateLimitSchema }).openapi('AdminPatchOrganization')
 const UserParams = z.object({ user_id: z.coerce.number().int().positive().openapi({ param: { name: 'user_id', in: 'path' } }) })
 const KeyParams = z.object({ key_id: z.string().max(64).openapi({ param: { name: 'key_id', in: 'path' } }) })
 
-const AdminOrgSchema = z.object({ id: z.number().int(), name: z.string(), created_at: z.string() }).openapi('AdminOrganization')
+const AdminOrgSchema = z
+  .object({ id: z.number().int(), name: z.string(), rate_limit_per_minute: z.number().int().nullable(), created_at: z.string() })
+  .openapi('AdminOrganization')
 const AdminUserSchema = z
   .object({ id: z.number().int(), email: z.string(), name: z.string().nullable(), created_at: z.string() })
   .openapi('AdminUser')
@@ -30,6 +36,11 @@ const createOrgRoute = createRoute({
   method: 'post', path: '/organizations', tags, summary: 'Create an organization (with its system agent)',
   request: { body: jsonBody(CreateOrgSchema) },
   responses: { 201: jsonContent(AdminOrgSchema, 'The organization'), ...errors },
+})
+const patchOrgRoute = createRoute({
+  method: 'patch', path: '/organizations/{org_id}', tags, summary: "Set the org's rate limit (null: the default)",
+  request: { params: OrgParamsSchema, body: jsonBody(PatchOrgSchema) },
+  responses: { 200: jsonContent(AdminOrgSchema, 'The organization'), 404: jsonContent(ErrorSchema, 'No such org'), ...errors },
 })
 const createUserRoute = createRoute({
   method: 'post', path: '/users', tags, summary: 'Create a user',
@@ -55,7 +66,11 @@ const revokeKeyRoute = createRoute({
 export const adminRoutes = new OpenAPIHono<AppEnv>()
   .openapi(createOrgRoute, async (c) => {
     const org = await tenancy.createOrganization(c.var.db, c.req.valid('json').name, c.env.DEFAULT_MODEL ?? 'dev/echo')
-    return c.json({ id: org.id, name: org.name, created_at: org.createdAt }, 201)
+    return c.json({ id: org.id, name: org.name, rate_limit_per_minute: org.rateLimitPerMinute, created_at: org.createdAt }, 201)
+  })
+  .openapi(patchOrgRoute, async (c) => {
+    const org = await tenancy.setOrganizationRateLimit(c.var.db, c.req.valid('param').org_id, c.req.valid('json').rate_limit_per_minute ?? null)
+    return c.json({ id: org.id, name: org.name, rate_limit_per_minute: org.rateLimitPerMinute, created_at: org.createdAt }, 200)
   })
   .openapi(createUserRoute, async (c) => {
     const { email, name } = c.req.valid('json')
@@ -74,7 +89,8 @@ export const adminRoutes = new OpenAPIHono<AppEnv>()
   .openapi(createKeyRoute, async (c) => {
     const { user_id } = c.req.valid('param')
     if (!(await tenancy.getUser(c.var.db, user_id))) throw ApiError.notFound('User')
-    return c.json(await tenancy.createApiKey(c.var.db, user_id, c.req.valid('json').name), 201)
+    const body = c.req.valid('json')
+    return c.json(await tenancy.createApiKey(c.var.db, user_id, body.name, body.rate_limit_per_minute ?? null), 201)
   })
   .openapi(revokeKeyRoute, async (c) => {
     await tenancy.revokeApiKey(c.var.db, c.req.valid('param').key_id)

@@ -11,6 +11,23 @@ export const PaginationQuerySchema = z.object({
 export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
   z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }).openapi(name)
 
+/** FastAPI-style paging (Codegen): `skip`/`limit` in, `{items, total, page, size, pages}` out. */
+export const SkipLimitQuerySchema = z.object({
+  skip: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(MAX_PAGE_SIZE),
+})
+
+export const fastapiPageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), size: z.number().int(), pages: z.number().int() }).openapi(name)
+
+export const fastapiPage = <T>(items: T[], total: number, skip: number, limit: number) => ({
+  items,
+  total,
+  page: Math.floor(skip / limit) + 1,
+  size: limit,
+  pages: Math.ceil(total / limit),
+})
+
 export const OrgParamsSchema = z.object({
   org_id: z.coerce.number().int().positive().openapi({ param: { name: 'org_id', in: 'path' }, example: 1 }),
 })
@@ -26,7 +43,7 @@ const FieldIssueSchema = z.object({
 
 export const ValidationErrorSchema = z.object({ detail: z.array(FieldIssueSchema) }).openapi('HTTPValidationError')
 export const ErrorSchema = z
-  .object({ detail: z.string(), code: z.string(), request_id: z.string().optional() })
+  .object({ detail: z.string(), message: z.string(), status_code: z.number().int(), code: z.string(), request_id: z.string().optional() })
   .openapi('Error')
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({

@@ -1,0 +1,32 @@
+import { DurableObject } from 'cloudflare:workers'
+import type { Env } from '../workers/env'
+
+export type Take = { ok: true; remaining: number } | { ok: false; retry_after_s: number }
+
+/**
+ * One token bucket per name (`key:<id>`, `org:<id>`): `perMinute` tokens, refilled continuously.
+ * In memory on purpose: limits are about the last minute, and an evicted bucket that comes back
+ * full errs towards letting a request through. Keeps counters out of D1 and off its hot path.
+ */
+export class RateLimiterObject extends DurableObject<Env> {
+  #tokens = -1
+  #capacity = 0
+  #at = 0
+
+  take(perMinute: number): Take {
+    const now = Date.now()
+    const rate = perMinute / 60_000
+    if (this.#tokens < 0 || this.#capacity !== perMinute) {
+      this.#tokens = perMinute
+      this.#capacity = perMinute
+    } else {
+      this.#tokens = Math.min(perMinute, this.#tokens + (now - this.#at) * rate)
+    }
+    this.#at = now
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1
+      return { ok: true, remaining: Math.floor(this.#tokens) }
+    }
+    return { ok: false, retry_after_s: Math.max(1, Math.ceil((1 - this.#tokens) / rate / 1000)) }
+  }
+}

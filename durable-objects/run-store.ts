@@ -188,6 +188,19 @@ export class RunStore {
       .map((r) => ({ seq: r.seq, type: r.type as EventType, data: JSON.parse(r.data) as JsonObject, created_at: r.created_at }))
   }
 
+  /** A page of events of the given types, with their total (run logs). */
+  eventsOfTypes(types: readonly EventType[], skip: number, limit: number, newestFirst: boolean): { items: StoredEvent[]; total: number } {
+    const marks = types.map(() => '?').join(', ')
+    const rows = this.#exec<{ seq: number; type: string; data: string; created_at: string }>(
+      `SELECT seq, type, data, created_at FROM events WHERE type IN (${marks}) ORDER BY seq ${newestFirst ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`,
+      ...types,
+      limit,
+      skip,
+    ).toArray()
+    const total = this.#exec<{ n: number }>(`SELECT count(*) AS n FROM events WHERE type IN (${marks})`, ...types).one().n
+    return { items: rows.map((r) => ({ seq: r.seq, type: r.type as EventType, data: JSON.parse(r.data) as JsonObject, created_at: r.created_at })), total }
+  }
+
   lastSeq(): number {
     return this.#exec<{ s: number | null }>('SELECT max(seq) AS s FROM events').one().s ?? 0
   }

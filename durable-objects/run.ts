@@ -197,6 +197,11 @@ export class RunObject extends DurableObject<Env> {
     return this.#store.eventsAfter(after, Math.min(limit, 1000))
   }
 
+  /** Events worth reading as a log (no token deltas or status ticks), paged. */
+  logs(skip: number, limit: number, newestFirst: boolean): { items: StoredEvent[]; total: number } {
+    return this.#store.eventsOfTypes(['message', 'tool_call', 'tool_result', 'artifact', 'interrupt', 'error', 'done'], skip, Math.min(limit, 1000), newestFirst)
+  }
+
   /** Resolves when the run is terminal or interrupted, or after timeoutMs, with its snapshot. */
   async wait(timeoutMs: number): Promise<RunSnapshot> {
     const settled = () => {

@@ -11,8 +11,10 @@ import { requireApiKey, requireMember } from './middleware/auth'
 import { adminRoutes } from './routes/admin'
 import { agentAccessRoutes } from './routes/agent-access'
 import { agentRoutes } from './routes/agents'
+import { codegenRoutes } from './routes/codegen'
 import { credentialRoutes } from './routes/credentials'
 import { meRoutes } from './routes/me'
+import { runRoutes } from './routes/runs'
 import { sessionRoutes } from './routes/sessions'
 
 export const VERSION = '0.1.0'
@@ -24,11 +26,14 @@ function v1App() {
   v1.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' })
   v1.use('*', requireApiKey())
   v1.use('/organizations/:org_id/*', requireMember())
+  v1.use('/alpha/organizations/:org_id/*', requireMember())
   v1.route('/', meRoutes)
   v1.route('/', agentRoutes)
   v1.route('/', agentAccessRoutes)
   v1.route('/', credentialRoutes)
   v1.route('/', sessionRoutes)
+  v1.route('/', runRoutes)
+  v1.route('/', codegenRoutes)
   return v1
 }
 

@@ -15,6 +15,8 @@ export interface Env {
   RATE_LIMIT_KEY_PER_MINUTE?: string
   RATE_LIMIT_ORG_PER_MINUTE?: string
   DEV_ORG_NAME?: string
+  /** Base of links in responses (web_url, AgentInstance links); defaults to the request's origin. */
+  PUBLIC_URL?: string
   DEFAULT_MODEL?: string
   /** Local dev only (.dev.vars): provisions org 1 with this key. Never set on deploy. */
   DEV_API_KEY?: string

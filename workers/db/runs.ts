@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm'
+import { and, count, desc, eq, inArray, type SQL } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
 import { memberships, runs, threads } from './schema'
@@ -24,6 +24,37 @@ export async function getRun(db: Db, orgId: number, runId: string): Promise<RunR
   const row = await db.select().from(runs).where(and(eq(runs.orgId, orgId), eq(runs.id, runId))).get()
   if (!row) throw ApiError.notFound('Run')
   return row
+}
+
+/** By the integer id the Codegen dialect shows. */
+export async function getRunByNumber(db: Db, orgId: number, number: number): Promise<RunRow> {
+  const row = await db.select().from(runs).where(and(eq(runs.orgId, orgId), eq(runs.number, number))).get()
+  if (!row) throw ApiError.notFound('Agent run')
+  return row
+}
+
+export interface RunFilter {
+  agentId?: string
+  status?: string
+  channels?: string[]
+  createdBy?: number
+}
+
+/** Newest first, with the total for paging. */
+export async function listRuns(db: Db, orgId: number, filter: RunFilter, limit: number, offset: number) {
+  const conds: (SQL | undefined)[] = [
+    eq(runs.orgId, orgId),
+    filter.agentId ? eq(runs.agentId, filter.agentId) : undefined,
+    filter.status ? eq(runs.status, filter.status) : undefined,
+    filter.channels ? inArray(runs.channel, filter.channels) : undefined,
+    filter.createdBy !== undefined ? eq(runs.createdBy, filter.createdBy) : undefined,
+  ]
+  const where = and(...conds)
+  const [items, [total]] = await db.batch([
+    db.select().from(runs).where(where).orderBy(desc(runs.createdAt), desc(runs.number)).limit(limit).offset(offset),
+    db.select({ n: count() }).from(runs).where(where),
+  ])
+  return { items, total: total?.n ?? 0 }
 }
 
 export async function listThreadRuns(db: Db, threadId: string, limit: number): Promise<RunRow[]> {

@@ -99,3 +99,31 @@ export async function revokeApiKey(db: Db, keyId: string): Promise<void> {
     .returning({ id: apiKeys.id })
   if (!row) throw ApiError.notFound('API key')
 }
+
+export async function listOrgUsers(db: Db, orgId: number, limit: number, offset: number) {
+  const where = eq(memberships.orgId, orgId)
+  const [items, [total]] = await db.batch([
+    db
+      .select({ user: users, role: memberships.role })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(where)
+      .orderBy(users.id)
+      .limit(limit)
+      .offset(offset),
+    db.select({ n: count() }).from(memberships).where(where),
+  ])
+  return { items, total: total?.n ?? 0 }
+}
+
+/** A member of the org, or 404. */
+export async function getOrgUser(db: Db, orgId: number, userId: number) {
+  const row = await db
+    .select({ user: users, role: memberships.role })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)))
+    .get()
+  if (!row) throw ApiError.notFound('User')
+  return row
+}

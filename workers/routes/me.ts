@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env'
-import { getUser, listUserOrganizations } from '../db/tenancy'
+import { getUser, listUserOrganizations, type User } from '../db/tenancy'
 import { ApiError } from '../errors'
 import { CONNECTORS } from '../runtime/connectors'
 import { errorResponses, fastapiPage, fastapiPageOf, jsonContent, SkipLimitQuerySchema } from '../schemas/common'
@@ -40,6 +40,18 @@ export const ConnectorSchema = z
 
 const { 401: unauthenticated } = errorResponses
 
+export const toUserResponse = (user: User, role: string | null): z.infer<typeof UserSchema> => ({
+  id: user.id,
+  email: user.email,
+  github_user_id: '',
+  github_username: '',
+  avatar_url: null,
+  full_name: user.name,
+  role,
+  is_admin: role === 'owner',
+  created_at: user.createdAt,
+})
+
 export const getMeRoute = createRoute({
   method: 'get',
   path: '/users/me',
@@ -69,10 +81,7 @@ export const meRoutes = new OpenAPIHono<AppEnv>()
   .openapi(getMeRoute, async (c) => {
     const user = await getUser(c.var.db, c.var.principal.userId)
     if (!user) throw new ApiError('unauthenticated', 'Invalid API key')
-    return c.json(
-      { id: user.id, email: user.email, github_user_id: '', github_username: '', avatar_url: null, full_name: user.name, role: null, is_admin: false, created_at: user.createdAt },
-      200,
-    )
+    return c.json(toUserResponse(user, null), 200)
   })
   .openapi(listOrganizationsRoute, async (c) => {
     const { skip, limit } = c.req.valid('query')

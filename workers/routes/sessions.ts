@@ -8,6 +8,7 @@ import * as service from '../runs/service'
 import { threadStub } from '../runs/stubs'
 import { errorResponses, ErrorSchema, IdSchema, jsonBody, jsonContent } from '../schemas/common'
 import { TimeoutSecondsSchema, toTurn, TurnSchema } from '../schemas/runs'
+import { clientInfo } from './client-info'
 
 const tags = ['Sessions']
 
@@ -91,11 +92,6 @@ async function turnOf(c: Context<AppEnv>, sessionId: string, turnId: string) {
   if (run.threadId !== thread.id) throw ApiError.notFound('Turn')
   return run
 }
-
-const clientInfo = (c: Context<AppEnv>) => ({
-  ipAddress: c.req.header('cf-connecting-ip') ?? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? null,
-  userAgent: c.req.header('user-agent') ?? null,
-})
 
 export const sessionRoutes = new OpenAPIHono<AppEnv>()
   .openapi(startTurnRoute, async (c) => {

@@ -14,6 +14,8 @@ export interface CreateRunInput {
   orgId: number
   agent: AgentRow
   input: string
+  /** Overrides the agent's model for this run (validated by the caller). */
+  model?: string | null
   channel: string
   createdBy: number | null
   threadId?: string | null
@@ -28,6 +30,9 @@ export interface CreateRunInput {
   userAgent?: string | null
   metadata?: Record<string, unknown> | null
 }
+
+/** A run's title: the first non-empty line of its input, at most 200 characters. */
+export const runName = (input: string): string => (input.split('\n').find((l) => l.trim()) ?? '').trim().slice(0, 200)
 
 export interface CreatedRun {
   row: runsDb.RunRow
@@ -53,8 +58,9 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
       agentVersion: agent.version,
       threadId,
       channel: input.channel,
+      name: runName(input.input),
       status: 'pending',
-      model: agent.model,
+      model: input.model ?? agent.model,
       input: input.input,
       createdBy: input.createdBy,
       userIdentifier: input.userIdentifier ?? null,
@@ -73,7 +79,7 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
     agent_version: agent.version,
     thread_id: threadId,
     channel: input.channel,
-    model: agent.model,
+    model: input.model ?? agent.model,
     system_prompt: agent.systemPrompt,
     connectors: agent.connectors,
     input: input.input,

@@ -26,6 +26,7 @@ export interface RunApi {
   rollback(): Promise<void>
   subscribe(after: number): Promise<ReadableStream<Uint8Array>>
   events(after: number, limit: number): Promise<StoredEvent[]>
+  logs(skip: number, limit: number, newestFirst: boolean): Promise<{ items: StoredEvent[]; total: number }>
   wait(timeoutMs: number): Promise<RunSnapshot>
   snapshot(): Promise<RunSnapshot>
   d1Writes(): Promise<number>

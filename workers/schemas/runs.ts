@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import type { RunRow } from '../db/runs'
 import { RUN_STATUSES, type RunSnapshot } from '../runs/types'
 
 export const UsageSchema = z
@@ -43,3 +44,64 @@ export const toTurn = (s: RunSnapshot): z.infer<typeof TurnSchema> => ({
 })
 
 export const TimeoutSecondsSchema = z.number().int().min(1).max(3600)
+
+/** A run in the Agents API: the D1 row (updated at every state change). */
+export const RunSchema = z
+  .object({
+    id: z.string(),
+    number: z.number().int(),
+    org_id: z.number().int(),
+    agent_id: z.string(),
+    agent_version: z.number().int(),
+    thread_id: z.string().nullable(),
+    channel: z.string(),
+    name: z.string(),
+    status: z.enum(RUN_STATUSES),
+    model: z.string(),
+    input: z.string(),
+    output: z.string().nullable(),
+    error: z.object({ code: z.string(), message: z.string().nullable() }).nullable(),
+    usage: UsageSchema,
+    costs: CostsSchema,
+    time_to_first_token_ms: z.number().int().nullable(),
+    user_identifier: z.string().nullable(),
+    group_identifier: z.string().nullable(),
+    ip_address: z.string().nullable(),
+    user_agent: z.string().nullable(),
+    metadata: z.record(z.string(), z.unknown()).nullable(),
+    created_at: z.string(),
+    started_at: z.string().nullable(),
+    ended_at: z.string().nullable(),
+  })
+  .openapi('Run')
+export type Run = z.infer<typeof RunSchema>
+
+export const usageOfRow = (r: RunRow) => ({ prompt_tokens: r.promptTokens, completion_tokens: r.completionTokens, total_tokens: r.totalTokens })
+export const costsOfRow = (r: RunRow) => ({ prompt: r.costPrompt, completion: r.costCompletion, services: r.costServices, total: r.costTotal, currency: r.currency })
+
+export const toRun = (r: RunRow): Run => ({
+  id: r.id,
+  number: r.number,
+  org_id: r.orgId,
+  agent_id: r.agentId,
+  agent_version: r.agentVersion,
+  thread_id: r.threadId,
+  channel: r.channel,
+  name: r.name,
+  status: r.status as Run['status'],
+  model: r.model,
+  input: r.input,
+  output: r.output,
+  error: r.errorCode ? { code: r.errorCode, message: r.errorMessage } : null,
+  usage: usageOfRow(r),
+  costs: costsOfRow(r),
+  time_to_first_token_ms: r.timeToFirstTokenMs,
+  user_identifier: r.userIdentifier,
+  group_identifier: r.groupIdentifier,
+  ip_address: r.ipAddress,
+  user_agent: r.userAgent,
+  metadata: r.metadata ?? null,
+  created_at: r.createdAt,
+  started_at: r.startedAt,
+  ended_at: r.endedAt,
+})

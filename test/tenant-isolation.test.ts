@@ -18,9 +18,15 @@ beforeAll(async () => {
   await call('PUT', `${org}/agents/${agent.body.id}/connectors`, { key: a.key, body: { connector_keys: ['ozon'] } })
   const cred = await call('POST', `${org}/credentials`, { key: a.key, body: { service_name: 'ozon', instance_id: 'a_oz', secret: 'a-secret' } })
   const grant = await call('POST', `${org}/agents/${agent.body.id}/grants`, { key: a.key, body: { credential_id: cred.body.id } })
+  const run = await call('POST', `${org}/agent/run`, { key: a.key, body: { prompt: 'A secret plan' } })
+  const runId = new URL(run.body.web_url).pathname.split('/').at(-1) ?? ''
+  await call('GET', `${org}/runs/${runId}/wait?timeout=20`, { key: a.key })
   ids.agent_id = agent.body.id
   ids.credential_id = cred.body.id
   ids.grant_id = grant.body.id
+  ids.run_id = runId
+  ids.agent_run_id = String(run.body.id)
+  ids.user_id = String(a.userId)
 })
 
 /** Valid bodies, so a 404/403 comes from isolation and not from validation. */
@@ -30,6 +36,9 @@ const BODIES: Record<string, unknown> = {
   'put /organizations/{org_id}/agents/{agent_id}/connectors': { connector_keys: ['ozon'] },
   'post /organizations/{org_id}/agents/{agent_id}/grants': { credential_id: 'CREDENTIAL' },
   'post /organizations/{org_id}/credentials': { service_name: 'ozon', instance_id: 'b_oz', secret: 'b' },
+  'post /organizations/{org_id}/agent/run': { prompt: 'intrude' },
+  'post /organizations/{org_id}/agent/run/resume': { agent_run_id: 'AGENT_RUN', prompt: 'continue' },
+  'post /organizations/{org_id}/runs/{run_id}/resume': { answer: 'x' },
 }
 
 async function snapshotOrgA(): Promise<string> {
@@ -40,13 +49,15 @@ async function snapshotOrgA(): Promise<string> {
     await q('SELECT * FROM credentials WHERE org_id = ? ORDER BY id'),
     await q('SELECT * FROM grants WHERE org_id = ? ORDER BY id'),
     await q('SELECT * FROM memberships WHERE org_id = ?'),
+    await q('SELECT * FROM runs WHERE org_id = ? ORDER BY number'),
+    await q('SELECT * FROM threads WHERE org_id = ? ORDER BY id'),
   ])
 }
 
 async function orgRoutes(): Promise<{ method: string; path: string }[]> {
   const doc = await call('GET', '/v1/openapi.json')
   return Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
-    path.startsWith('/organizations/{org_id}') ? Object.keys(ops).map((method) => ({ method, path })) : [],
+    /^(\/alpha)?\/organizations\/\{org_id\}/.test(path) ? Object.keys(ops).map((method) => ({ method, path })) : [],
   )
 }
 
@@ -56,17 +67,18 @@ const fill = (path: string, orgId: number) =>
 describe('tenant isolation', () => {
   it('every org route answers 403 for another org and 404 for its objects; org A is unchanged', async ({ expect }) => {
     const routes = await orgRoutes()
-    expect(routes.length).toBeGreaterThanOrEqual(13)
+    expect(routes.length).toBeGreaterThanOrEqual(25)
     const before = await snapshotOrgA()
 
     for (const { method, path } of routes) {
       const raw = BODIES[`${method} ${path}`]
-      const body = raw && JSON.parse(JSON.stringify(raw).replace('CREDENTIAL', ids.credential_id ?? ''))
+      const body = raw && JSON.parse(JSON.stringify(raw).replace('CREDENTIAL', ids.credential_id ?? '').replace('"AGENT_RUN"', ids.agent_run_id ?? '0'))
       const intoA = await call(method.toUpperCase(), `/v1${fill(path, a.orgId)}`, { key: b.key, body })
       expect(intoA.status, `${method} ${path} into org A`).toBe(403)
       expect(intoA.text).not.toContain('a-secret')
+      expect(intoA.text).not.toContain('A secret plan')
 
-      if (/\{(agent_id|credential_id|grant_id)\}/.test(path) || body?.credential_id) {
+      if (/\{(agent_id|credential_id|grant_id|run_id|agent_run_id|user_id)\}/.test(path) || body?.credential_id || body?.agent_run_id) {
         const ownOrg = await call(method.toUpperCase(), `/v1${fill(path, b.orgId)}`, { key: b.key, body })
         expect(ownOrg.status, `${method} ${path} with A's ids in org B`).toBe(404)
       }

@@ -5,6 +5,7 @@ import { createDb } from './db/client'
 import { ensureDevTenant } from './db/dev-tenant'
 import { createDialect } from './dialects/dialect'
 import { fastapiErrors } from './dialects/fastapi-errors'
+import { problemDetails } from './dialects/problem-details'
 import { ApiError } from './errors'
 import { requireAdmin } from './middleware/admin'
 import { requireApiKey, requireMember } from './middleware/auth'
@@ -13,6 +14,7 @@ import { agentAccessRoutes } from './routes/agent-access'
 import { agentRoutes } from './routes/agents'
 import { codegenRoutes } from './routes/codegen'
 import { credentialRoutes } from './routes/credentials'
+import { instanceRoutes } from './routes/instances'
 import { meRoutes } from './routes/me'
 import { runRoutes } from './routes/runs'
 import { sessionRoutes } from './routes/sessions'
@@ -37,6 +39,14 @@ function v1App() {
   return v1
 }
 
+/** /api/v2: the AgentInstance listing (seed 004), a .NET-style API: ProblemDetails errors, culture. */
+function instancesApp() {
+  const api = createDialect(problemDetails)
+  api.use('*', requireApiKey())
+  api.route('/', instanceRoutes)
+  return api
+}
+
 function adminApp() {
   const admin = createDialect(fastapiErrors)
   admin.use('*', requireAdmin())
@@ -56,6 +66,7 @@ export function createApp() {
   app.get('/', (c) => c.json({ name: 'agentplane', version: VERSION, openapi: '/v1/openapi.json' }))
   app.get('/health', (c) => c.json({ ok: true }))
   app.route('/v1', v1App())
+  app.route('/api/v2', instancesApp())
   app.route('/admin', adminApp())
   app.notFound((c) => fastapiErrors(new ApiError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), c))
   app.onError((err, c) => {

@@ -3,7 +3,7 @@ import type { Db } from '../app-env'
 import { ApiError } from '../errors'
 import type { CreateAgent, PatchAgent } from '../schemas/agents'
 import { isUniqueViolation } from './errors'
-import { agents, agentVersions, memberships } from './schema'
+import { agents, agentVersions, memberships, organizations } from './schema'
 
 export type AgentRow = typeof agents.$inferSelect
 
@@ -211,4 +211,15 @@ export async function findSystemAgentForUser(db: Db, userId: number, orgId?: num
   if (rows.length === 1 && only) return only.agent
   if (orgId !== undefined) throw new ApiError('forbidden', 'Not a member of this organization')
   throw ApiError.invalid(['body', 'org_id'], rows.length === 0 ? 'The key belongs to no organization' : 'Several organizations: say which with org_id or agent_id')
+}
+
+/** Live agents with this code in the user's organizations (at most 2: enough to see ambiguity). */
+export async function findAgentsByCodeForUser(db: Db, userId: number, code: string, orgId?: number) {
+  return db
+    .select({ agent: agents, orgRateLimit: organizations.rateLimitPerMinute })
+    .from(agents)
+    .innerJoin(memberships, and(eq(memberships.orgId, agents.orgId), eq(memberships.userId, userId)))
+    .innerJoin(organizations, eq(organizations.id, agents.orgId))
+    .where(and(eq(agents.code, code), isNull(agents.deletedAt), orgId === undefined ? undefined : eq(agents.orgId, orgId)))
+    .limit(2)
 }

@@ -1,0 +1,39 @@
+import { and, asc, count, desc, eq, like, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../app-env'
+import { runs } from './schema'
+
+export interface InstanceQuery {
+  agentId: string
+  version?: number
+  userIdentifier?: string
+  groupIdentifier?: string
+  search?: string
+  ascending: boolean
+  limit: number
+  offset: number
+}
+
+/** `%`, `_` and `\` in a search term are literal. */
+const likeLiteral = (term: string) => `%${term.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`
+
+/**
+ * A page of an agent's runs. Every filter combination is served by an index that starts with
+ * agent_id and ends with created_at (version / user / group), so a page does not scan the agent's
+ * other runs; only `search` (a substring of the name) scans within the agent.
+ */
+export async function listInstances(db: Db, q: InstanceQuery) {
+  const conds: (SQL | undefined)[] = [
+    eq(runs.agentId, q.agentId),
+    q.version !== undefined ? eq(runs.agentVersion, q.version) : undefined,
+    q.userIdentifier !== undefined ? eq(runs.userIdentifier, q.userIdentifier) : undefined,
+    q.groupIdentifier !== undefined ? eq(runs.groupIdentifier, q.groupIdentifier) : undefined,
+    q.search ? sql`${like(runs.name, likeLiteral(q.search))} ESCAPE '\\'` : undefined,
+  ]
+  const where = and(...conds)
+  const order = q.ascending ? [asc(runs.createdAt), asc(runs.number)] : [desc(runs.createdAt), desc(runs.number)]
+  const [items, [total]] = await db.batch([
+    db.select().from(runs).where(where).orderBy(...order).limit(q.limit).offset(q.offset),
+    db.select({ n: count() }).from(runs).where(where),
+  ])
+  return { items, total: total?.n ?? 0 }
+}

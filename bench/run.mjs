@@ -3,49 +3,15 @@
 //  2. POST → first SSE event and → first token, p50/p95
 //  3. one run × 200 SSE subscribers, every one receiving every event
 // Loopback only; every loop is bounded in count and time; the server is stopped at the end.
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { pct, startServer } from './server.mjs'
 
 const PORT = Number(process.env.BENCH_PORT ?? 8799)
-const BASE = `http://127.0.0.1:${PORT}`
 const KEY = { authorization: 'Bearer ap_dev_key', 'content-type': 'application/json' }
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16)
 const SUBSCRIBERS = 200
 
-const state = mkdtempSync(join(tmpdir(), 'agentplane-bench-'))
-const server = spawn('bash', ['scripts/start.sh'], {
-  env: { ...process.env, PORT: String(PORT), PERSIST_TO: state },
-  detached: true,
-  stdio: ['ignore', 'ignore', 'inherit'],
-})
-const stop = () => {
-  try {
-    process.kill(-server.pid, 'SIGTERM')
-  } catch {}
-  rmSync(state, { recursive: true, force: true })
-}
-process.on('exit', stop)
-process.on('SIGINT', () => process.exit(130))
-
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
-}
 const ms = (n) => `${n.toFixed(1)} ms`
-
-async function waitUp() {
-  const end = Date.now() + 60_000
-  while (Date.now() < end) {
-    try {
-      if ((await fetch(`${BASE}/health`)).ok) return
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  throw new Error('server did not start in 60 s')
-}
 
 /** Requests/s of `once` with CONCURRENCY callers for DURATION_MS. */
 async function throughput(once) {
@@ -94,8 +60,8 @@ async function readStream(res, t0) {
 const startTurn = (message) => fetch(`${BASE}/v1/sessions/stream`, { method: 'POST', headers: KEY, body: JSON.stringify({ message }) })
 const stream = (s) => fetch(`${BASE}/v1/sessions/${s.session_id}/turns/${s.turn_id}/stream`, { headers: KEY })
 
+const { base: BASE, stop } = await startServer({ port: PORT })
 try {
-  await waitUp()
   for (let i = 0; i < 20; i++) await (await startTurn('warm up')).text()
   await (await fetch(`${BASE}/health`)).text()
 

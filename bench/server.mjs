@@ -1,0 +1,38 @@
+// Starts `scripts/start.sh` on a spare loopback port with a throwaway state dir; stops it (and
+// workerd) by process group. `prepare(stateDir)` runs after migrations are applied, before serving.
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export async function startServer({ port, prepare } = {}) {
+  const state = mkdtempSync(join(tmpdir(), 'agentplane-bench-'))
+  const env = { ...process.env, PORT: String(port), PERSIST_TO: state, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }
+  if (prepare) {
+    execFileSync('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { env, stdio: 'ignore' })
+    await prepare(state, env)
+  }
+  const server = spawn('bash', ['scripts/start.sh'], { env, detached: true, stdio: ['ignore', 'ignore', 'inherit'] })
+  const base = `http://127.0.0.1:${port}`
+  const stop = () => {
+    try {
+      process.kill(-server.pid, 'SIGTERM')
+    } catch {}
+    rmSync(state, { recursive: true, force: true })
+  }
+  process.on('exit', stop)
+  const end = Date.now() + 60_000
+  while (Date.now() < end) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) return { base, stop }
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  stop()
+  throw new Error('server did not start in 60 s')
+}
+
+export const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
+}

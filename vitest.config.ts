@@ -18,6 +18,8 @@ export default defineConfig(async () => {
             ADMIN_TOKEN: 'test-admin-token',
             ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
             DEV_API_KEY: 'ap_dev_key',
+            // Webhook tests deliver to the fake server on loopback.
+            ALLOW_PRIVATE_WEBHOOKS: 'true',
           },
           // Queue messages reach the consumer at once instead of after a 1 s batch window.
           queueConsumers: { 'agent-runs': { maxBatchTimeout: 0 } },

@@ -44,10 +44,12 @@ const MIGRATIONS = [
    )`,
   `CREATE TABLE checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), step INTEGER NOT NULL, messages TEXT NOT NULL)`,
   `CREATE TABLE tool_results (tool_call_id TEXT PRIMARY KEY, result TEXT NOT NULL)`,
+  `ALTER TABLE run ADD COLUMN start_at_ms INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE run ADD COLUMN webhook_attempts INTEGER NOT NULL DEFAULT 0`,
 ]
 
 /** Work owed to the outside world after a state change, retried by the alarm until done. */
-export type OutboxItem = 'd1' | 'thread' | 'enqueue'
+export type OutboxItem = 'd1' | 'thread' | 'enqueue' | 'webhook'
 
 export interface RunRow {
   spec: RunSpec
@@ -68,6 +70,9 @@ export interface RunRow {
   wakes: number
   /** When the run was last sent to the queue (0: held, e.g. waiting for its thread). */
   queued_ms: number
+  /** Not before this time (after_seconds), also for runs held until their thread admits them. */
+  start_at_ms: number
+  webhook_attempts: number
   d1_writes: number
   outbox: OutboxItem[]
 }
@@ -146,13 +151,15 @@ export class RunStore {
       },
       wakes: Number(r.wakes),
       queued_ms: Number(r.queued_ms),
+      start_at_ms: Number(r.start_at_ms),
+      webhook_attempts: Number(r.webhook_attempts),
       d1_writes: Number(r.d1_writes),
       outbox: json<OutboxItem[]>(r.outbox ?? '[]'),
     }
   }
 
   /** Partial update of the run row; keys are column names. */
-  update(fields: Partial<Record<'status' | 'output' | 'error' | 'interrupt' | 'lease_owner' | 'lease_expires_ms' | 'attempt' | 'started_at' | 'started_ms' | 'ended_at' | 'ttft_ms' | 'wakes' | 'queued_ms' | 'deadline_ms' | 'outbox', SqlStorageValue>>): void {
+  update(fields: Partial<Record<'status' | 'output' | 'error' | 'interrupt' | 'lease_owner' | 'lease_expires_ms' | 'attempt' | 'started_at' | 'started_ms' | 'ended_at' | 'ttft_ms' | 'wakes' | 'queued_ms' | 'deadline_ms' | 'start_at_ms' | 'webhook_attempts' | 'outbox', SqlStorageValue>>): void {
     const keys = Object.keys(fields) as (keyof typeof fields)[]
     if (keys.length === 0) return
     this.#exec(`UPDATE run SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = 1`, ...keys.map((k) => fields[k] ?? null))

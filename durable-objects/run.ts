@@ -1,5 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../workers/env'
+import { refusedTarget } from '../workers/lib/net-guard'
+import { runResultPayload } from '../workers/runs/result'
 import { costOf } from '../workers/runtime/pricing'
 import { threadStub } from '../workers/runs/stubs'
 import {
@@ -24,6 +26,7 @@ export const WAKE_AFTER_MS = 60_000
 /** After this many wakes without progress the run fails instead of looping forever. */
 export const MAX_WAKES = 5
 const OUTBOX_RETRY_MS = 5_000
+const WEBHOOK_ATTEMPTS = 8
 const MAX_WAIT_MS = 300_000
 
 const nowIso = () => new Date().toISOString()
@@ -39,7 +42,7 @@ export interface RunMessage {
  * the alarm retries, so a crash between a state change and its D1 write loses nothing.
  */
 export class RunObject extends DurableObject<Env> {
-  readonly #store: RunStore
+  #store: RunStore
   readonly #hub = new SseHub()
   readonly #waiters = new Set<() => void>()
 
@@ -51,6 +54,7 @@ export class RunObject extends DurableObject<Env> {
   /** Creates the run (idempotent). `enqueue: false` holds it until its thread admits it (release). */
   async init(spec: RunSpec, opts: { enqueue: boolean; delay_ms?: number }): Promise<RunSnapshot> {
     if (this.#store.init(spec, nowIso(), 0)) {
+      this.#store.update({ start_at_ms: Date.now() + (opts.delay_ms ?? 0) })
       this.#emit([{ type: 'status', data: { status: 'pending' } }])
       if (opts.enqueue) this.#queue(opts.delay_ms ?? 0)
       await this.#afterChange()
@@ -62,7 +66,7 @@ export class RunObject extends DurableObject<Env> {
   async release(): Promise<RunSnapshot> {
     const run = this.#store.get()
     if (run?.status === 'pending' && run.queued_ms === 0) {
-      this.#queue(0)
+      this.#queue(Math.max(0, run.start_at_ms - Date.now()))
       await this.#afterChange()
     }
     return this.snapshot()
@@ -184,6 +188,8 @@ export class RunObject extends DurableObject<Env> {
     this.#hub.closeAll()
     await this.ctx.storage.deleteAlarm()
     await this.ctx.storage.deleteAll()
+    // deleteAll drops the tables too; a late call must find an empty run, not a SQL error.
+    this.#store = new RunStore(this.ctx.storage.sql)
   }
 
   /** SSE bytes: events after `after` (Last-Event-ID), then live ones until the run ends. */
@@ -227,7 +233,7 @@ export class RunObject extends DurableObject<Env> {
 
   snapshot(): RunSnapshot {
     const run = this.#store.get()
-    if (!run) throw new Error('run not initialised')
+    if (!run) throw new Error('run does not exist (never created, or rolled back)')
     return toSnapshot(run, this.#store.lastSeq())
   }
 
@@ -322,6 +328,7 @@ export class RunObject extends DurableObject<Env> {
     this.#emit(events)
     this.#addOutbox('d1')
     if (next.spec.thread_id) this.#addOutbox('thread')
+    if (terminal && next.spec.webhook) this.#addOutbox('webhook')
     if (terminal) this.#hub.closeAll()
     for (const waiter of this.#waiters) waiter()
   }
@@ -360,6 +367,8 @@ export class RunObject extends DurableObject<Env> {
           s.costs.prompt, s.costs.completion, s.costs.services, s.costs.total, s.costs.currency, id)
         .run()
       this.#store.countD1Write()
+    } else if (item === 'webhook') {
+      await this.#deliverWebhook(run)
     } else if (run.spec.thread_id) {
       const cp = this.#store.checkpoint()
       await threadStub(this.env, run.spec.thread_id).runChanged({
@@ -369,6 +378,22 @@ export class RunObject extends DurableObject<Env> {
         messages: run.status === 'success' ? (cp?.messages ?? []) : [],
       })
     }
+  }
+
+  /** At most WEBHOOK_ATTEMPTS tries (one per outbox retry); a 2xx ends it, anything else retries. */
+  async #deliverWebhook(run: RunRow): Promise<void> {
+    const url = run.spec.webhook
+    if (!url || run.webhook_attempts >= WEBHOOK_ATTEMPTS) return
+    this.#store.update({ webhook_attempts: run.webhook_attempts + 1 })
+    const refused = this.env.ALLOW_PRIVATE_WEBHOOKS === 'true' ? undefined : refusedTarget(url)
+    if (refused) {
+      console.error(`run ${run.spec.run_id}: webhook refused: ${refused}`)
+      return
+    }
+    const body = JSON.stringify(runResultPayload(toSnapshot(run, this.#store.lastSeq()), run.spec))
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'agentplane-webhook/1' }, body, signal: AbortSignal.timeout(10_000) })
+    await res.body?.cancel()
+    if (!res.ok && run.webhook_attempts + 1 < WEBHOOK_ATTEMPTS) throw new Error(`webhook answered ${res.status}`)
   }
 
   async #schedule(): Promise<void> {

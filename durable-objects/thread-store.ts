@@ -8,12 +8,24 @@ const MIGRATIONS = [
   `CREATE TABLE queue (pos INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE)`,
   `CREATE TABLE messages (idx INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, message TEXT NOT NULL)`,
   `CREATE TABLE checkpoints (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, message_count INTEGER NOT NULL, created_at TEXT NOT NULL)`,
+  `ALTER TABLE thread ADD COLUMN ephemeral INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE thread ADD COLUMN last_output TEXT`,
+  `ALTER TABLE checkpoints ADD COLUMN uuid TEXT`,
 ]
 
 export interface ThreadRow {
   thread_id: string
   status: ThreadStatus
   active_run: string | null
+  ephemeral: boolean
+  last_output: string | null
+}
+
+export interface Checkpoint {
+  checkpoint_id: string
+  run_id: string
+  created_at: string
+  messages: ChatMessage[]
 }
 
 /** All of ThreadObject's SQL. */
@@ -41,9 +53,15 @@ export class ThreadStore {
   }
 
   get(): ThreadRow | undefined {
-    return this.#exec<{ thread_id: string; status: string; active_run: string | null }>('SELECT thread_id, status, active_run FROM thread WHERE id = 1')
+    return this.#exec<{ thread_id: string; status: string; active_run: string | null; ephemeral: number; last_output: string | null }>(
+      'SELECT thread_id, status, active_run, ephemeral, last_output FROM thread WHERE id = 1',
+    )
       .toArray()
-      .map((r) => ({ thread_id: r.thread_id, status: r.status as ThreadStatus, active_run: r.active_run }))[0]
+      .map((r) => ({ thread_id: r.thread_id, status: r.status as ThreadStatus, active_run: r.active_run, ephemeral: r.ephemeral === 1, last_output: r.last_output }))[0]
+  }
+
+  setEphemeral(): void {
+    this.#exec('UPDATE thread SET ephemeral = 1 WHERE id = 1')
   }
 
   set(status: ThreadStatus, activeRun: string | null): void {
@@ -71,10 +89,34 @@ export class ThreadStore {
   }
 
   /** A successful run's messages join the history, and the new state is a checkpoint. */
-  commit(runId: string, messages: ChatMessage[]): void {
+  commit(runId: string, messages: ChatMessage[], output: string | null): void {
     for (const m of messages) this.#exec('INSERT INTO messages (run_id, message) VALUES (?, ?)', runId, JSON.stringify(m))
+    this.#exec('UPDATE thread SET last_output = ? WHERE id = 1', output)
+    this.#checkpoint(runId)
+  }
+
+  /** Replaces the conversation (a PATCH of the thread state), as a new checkpoint. */
+  replaceMessages(messages: ChatMessage[], label: string): void {
+    this.#exec('DELETE FROM messages')
+    for (const m of messages) this.#exec('INSERT INTO messages (run_id, message) VALUES (?, ?)', label, JSON.stringify(m))
+    this.#checkpoint(label)
+  }
+
+  /** Newest first; `before` is a checkpoint id (unknown: nothing). Each carries the conversation as it was then. */
+  checkpoints(limit: number, before?: string): Checkpoint[] {
+    const cursor = before === undefined ? Number.MAX_SAFE_INTEGER : (this.#exec<{ id: number }>('SELECT id FROM checkpoints WHERE uuid = ?', before).toArray()[0]?.id ?? 0)
+    const rows = this.#exec<{ id: number; uuid: string; run_id: string; message_count: number; created_at: string }>(
+      'SELECT id, uuid, run_id, message_count, created_at FROM checkpoints WHERE id < ? ORDER BY id DESC LIMIT ?',
+      cursor,
+      limit,
+    ).toArray()
+    const all = this.messages()
+    return rows.map((r) => ({ checkpoint_id: r.uuid, run_id: r.run_id, created_at: r.created_at, messages: all.slice(0, r.message_count) }))
+  }
+
+  #checkpoint(runId: string): void {
     const count = this.#exec<{ n: number }>('SELECT count(*) AS n FROM messages').one().n
-    this.#exec('INSERT INTO checkpoints (run_id, message_count, created_at) VALUES (?, ?, ?)', runId, count, new Date().toISOString())
+    this.#exec('INSERT INTO checkpoints (uuid, run_id, message_count, created_at) VALUES (?, ?, ?, ?)', crypto.randomUUID(), runId, count, new Date().toISOString())
   }
 
   messages(): ChatMessage[] {

@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../workers/env'
 import { runStub } from '../workers/runs/stubs'
 import type { ChatMessage, RunStatus } from '../workers/runs/types'
-import { type ThreadStatus, ThreadStore } from './thread-store'
+import { type Checkpoint, type ThreadStatus, ThreadStore } from './thread-store'
 
 export type MultitaskStrategy = 'reject' | 'enqueue' | 'interrupt' | 'rollback'
 
@@ -10,10 +10,12 @@ export type Admission = { action: 'start' } | { action: 'queued'; position: numb
 
 export interface ThreadState {
   thread_id: string
+  exists: boolean
   status: ThreadStatus
   active_run: string | null
   queued_runs: string[]
   messages: ChatMessage[]
+  last_output: string | null
 }
 
 /**
@@ -23,7 +25,7 @@ export interface ThreadState {
  * cancelled interrupt never blocks the thread.
  */
 export class ThreadObject extends DurableObject<Env> {
-  readonly #store: ThreadStore
+  #store: ThreadStore
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -31,9 +33,16 @@ export class ThreadObject extends DurableObject<Env> {
   }
 
   /** The first run of a new thread (already queued by its creator): it is the active run. */
-  begin(threadId: string, runId: string): void {
+  async begin(threadId: string, runId: string, ephemeral: boolean): Promise<void> {
     this.#store.ensure(threadId)
-    this.#store.set('busy', runId)
+    if (ephemeral) this.#store.setEphemeral()
+    await this.#set('busy', runId)
+  }
+
+  /** A thread created empty (ACP POST /threads). */
+  create(threadId: string): ThreadState {
+    this.#store.ensure(threadId)
+    return this.state()
   }
 
   /** Decides whether `runId` may run now; a run admitted to start is released to the queue here. */
@@ -44,16 +53,18 @@ export class ThreadObject extends DurableObject<Env> {
     if (active && strategy === 'enqueue') return { action: 'queued', position: this.#store.enqueue(runId) }
     // Free, or interrupt/rollback: the new run takes over before the old one is stopped, so the
     // old run's end (reported back through runChanged) is not mistaken for the active run's.
-    this.#store.set('busy', runId)
+    await this.#set('busy', runId)
     if (active) {
       const old = runStub(this.env, active)
-      if (strategy === 'rollback') await old.rollback()
-      else await old.cancel('Interrupted by a newer run (multitask_strategy=interrupt)')
+      if (strategy === 'rollback') {
+        await old.rollback()
+        await this.env.DB.prepare('DELETE FROM runs WHERE id = ?').bind(active).run()
+      } else await old.cancel('Interrupted by a newer run (multitask_strategy=interrupt)')
     }
     try {
       await runStub(this.env, runId).release()
     } catch (err) {
-      this.#store.set('idle', null)
+      await this.#set('idle', null)
       throw err
     }
     return { action: 'start' }
@@ -69,15 +80,56 @@ export class ThreadObject extends DurableObject<Env> {
       return
     }
     if (!terminal) {
-      this.#store.set(change.status === 'interrupted' ? 'interrupted' : 'busy', change.run_id)
+      await this.#set(change.status === 'interrupted' ? 'interrupted' : 'busy', change.run_id)
       return
     }
-    if (change.status === 'success') this.#store.commit(change.run_id, change.messages)
+    if (change.status === 'success') this.#store.commit(change.run_id, change.messages, change.output)
+    if (thread.ephemeral) {
+      await this.destroy()
+      return
+    }
     await this.#startNext(change.status === 'error' || change.status === 'timeout' ? 'error' : 'idle')
   }
 
+  /** Checkpoints newest first (ACP /history). */
+  history(limit: number, before?: string): Checkpoint[] {
+    return this.#store.checkpoints(limit, before)
+  }
+
+  /** Replaces the conversation (ACP PATCH values/messages). Refused while a run is active. */
+  async patchMessages(messages: ChatMessage[]): Promise<{ ok: boolean }> {
+    const thread = this.#store.get()
+    if (!thread) return { ok: false }
+    if (thread.active_run) return { ok: false }
+    this.#store.replaceMessages(messages, 'patch')
+    await this.#mirror()
+    return { ok: true }
+  }
+
+  /** Copies another thread's conversation here as one checkpoint (ACP /copy). */
+  async copyFrom(threadId: string, messages: ChatMessage[], lastOutput: string | null): Promise<ThreadState> {
+    this.#store.ensure(threadId)
+    this.#store.commit('copy', messages, lastOutput)
+    await this.#mirror()
+    return this.state()
+  }
+
+  /** Cancels what runs or waits here, then forgets the thread (its D1 row too). */
+  async destroy(): Promise<void> {
+    const thread = this.#store.get()
+    if (!thread) return
+    const runs = [...this.#store.queued(), ...(thread.active_run ? [thread.active_run] : [])]
+    this.#store.set('idle', null)
+    for (const queued of this.#store.queued()) this.#store.dequeue(queued)
+    await Promise.all(runs.map((r) => runStub(this.env, r).cancel('The thread was deleted')))
+    await this.env.DB.prepare('DELETE FROM threads WHERE id = ?').bind(thread.thread_id).run()
+    await this.ctx.storage.deleteAll()
+    // deleteAll drops the tables too; late calls (a cancelled run reporting back) need them.
+    this.#store = new ThreadStore(this.ctx.storage.sql)
+  }
+
   /** The conversation so far, for the next run's model context. */
-  history(): ChatMessage[] {
+  messages(): ChatMessage[] {
     return this.#store.messages()
   }
 
@@ -85,20 +137,37 @@ export class ThreadObject extends DurableObject<Env> {
     const t = this.#store.get()
     return {
       thread_id: t?.thread_id ?? '',
+      exists: t !== undefined,
       status: t?.status ?? 'idle',
       active_run: t?.active_run ?? null,
       queued_runs: this.#store.queued(),
       messages: this.#store.messages(),
+      last_output: t?.last_output ?? null,
     }
   }
 
   async #startNext(statusIfNone: ThreadStatus): Promise<void> {
     for (let next = this.#store.shift(); next; next = this.#store.shift()) {
-      this.#store.set('busy', next)
+      await this.#set('busy', next)
       const snap = await runStub(this.env, next).release()
       if (snap.status === 'pending') return
       // It ended while waiting (cancelled in the queue): try the one after it.
     }
-    this.#store.set(statusIfNone, null)
+    await this.#set(statusIfNone, null)
+  }
+
+  /** Every status change is one D1 write, so threads can be searched by status and values. */
+  async #set(status: ThreadStatus, activeRun: string | null): Promise<void> {
+    const before = this.#store.get()
+    this.#store.set(status, activeRun)
+    if (before?.status !== status) await this.#mirror()
+  }
+
+  async #mirror(): Promise<void> {
+    const t = this.#store.get()
+    if (!t) return
+    await this.env.DB.prepare("UPDATE threads SET status = ?, \"values\" = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?")
+      .bind(t.status, JSON.stringify({ output: t.last_output }), t.thread_id)
+      .run()
   }
 }

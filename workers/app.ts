@@ -4,11 +4,16 @@ import type { AppEnv } from './app-env'
 import { createDb } from './db/client'
 import { ensureDevTenant } from './db/dev-tenant'
 import { createDialect } from './dialects/dialect'
+import { acpErrors } from './dialects/acp-errors'
 import { fastapiErrors } from './dialects/fastapi-errors'
 import { problemDetails } from './dialects/problem-details'
 import { ApiError } from './errors'
+import { requireAcpOrg } from './middleware/acp-org'
 import { requireAdmin } from './middleware/admin'
 import { requireApiKey, requireMember } from './middleware/auth'
+import { acpAgentRoutes } from './routes/acp/agents'
+import { acpRunRoutes } from './routes/acp/runs'
+import { acpThreadRoutes } from './routes/acp/threads'
 import { adminRoutes } from './routes/admin'
 import { agentAccessRoutes } from './routes/agent-access'
 import { agentRoutes } from './routes/agents'
@@ -47,6 +52,17 @@ function instancesApp() {
   return api
 }
 
+/** /acp: Agent Connect Protocol 0.2.3; ErrorResponse bodies are bare strings. */
+function acpApp() {
+  const acp = createDialect(acpErrors)
+  acp.use('*', requireApiKey())
+  acp.use('*', requireAcpOrg())
+  acp.route('/', acpAgentRoutes)
+  acp.route('/', acpThreadRoutes)
+  acp.route('/', acpRunRoutes)
+  return acp
+}
+
 function adminApp() {
   const admin = createDialect(fastapiErrors)
   admin.use('*', requireAdmin())
@@ -67,6 +83,7 @@ export function createApp() {
   app.get('/health', (c) => c.json({ ok: true }))
   app.route('/v1', v1App())
   app.route('/api/v2', instancesApp())
+  app.route('/acp', acpApp())
   app.route('/admin', adminApp())
   app.notFound((c) => fastapiErrors(new ApiError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), c))
   app.onError((err, c) => {

@@ -131,6 +131,9 @@ export const threads = sqliteTable(
     agentId: text('agent_id').references(() => agents.id),
     createdBy: integer('created_by').references(() => users.id),
     metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** Mirrors of ThreadObject's state, written once per change, so threads can be searched. */
+    status: text('status', { enum: ['idle', 'busy', 'interrupted', 'error'] }).notNull().default('idle'),
+    values: text('values', { mode: 'json' }).$type<Record<string, unknown>>(),
     createdAt: timestamp('created_at').notNull().default(now),
     updatedAt: timestamp('updated_at').notNull().default(now),
   },
@@ -165,6 +168,8 @@ export const runs = sqliteTable(
     ipAddress: text('ip_address'),
     userAgent: text('user_agent'),
     metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** The creating request as the dialect received it (ACP echoes it as `creation`). */
+    creation: text('creation', { mode: 'json' }).$type<Record<string, unknown>>(),
     createdAt: timestamp('created_at').notNull().default(now),
     startedAt: timestamp('started_at'),
     endedAt: timestamp('ended_at'),

@@ -29,6 +29,11 @@ export interface CreateRunInput {
   ipAddress?: string | null
   userAgent?: string | null
   metadata?: Record<string, unknown> | null
+  /** The creating request, for dialects that echo it (ACP `creation`). */
+  creation?: Record<string, unknown> | null
+  webhook?: string | null
+  /** The thread is deleted when this run ends (ACP stateless `on_completion: delete`). */
+  ephemeralThread?: boolean
 }
 
 /** A run's title: the first non-empty line of its input, at most 200 characters. */
@@ -68,6 +73,7 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
       ipAddress: input.ipAddress ?? null,
       userAgent: input.userAgent ?? null,
       metadata: input.metadata ?? null,
+      creation: input.creation ?? null,
     },
     input.newThread && threadId ? { id: threadId, orgId: input.orgId, agentId: agent.id, createdBy: input.createdBy } : undefined,
   )
@@ -86,6 +92,7 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
     user_key: input.userIdentifier ?? `user:${input.createdBy ?? 'anonymous'}`,
     max_steps: DEFAULT_MAX_STEPS,
     timeout_ms: (input.timeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000,
+    webhook: input.webhook ?? null,
   }
   const run = runStub(env, id)
   const delay_ms = (input.afterSeconds ?? 0) * 1000
@@ -95,7 +102,7 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
   }
   if (input.newThread) {
     // Nothing can be ahead of the first run of a new thread: enqueue it and mark it active at once.
-    await Promise.all([run.init(spec, { enqueue: true, delay_ms }), threadStub(env, threadId).begin(threadId, id)])
+    await Promise.all([run.init(spec, { enqueue: true, delay_ms }), threadStub(env, threadId).begin(threadId, id, input.ephemeralThread ?? false)])
     return { row, admission: 'started' }
   }
   await run.init(spec, { enqueue: false, delay_ms })

@@ -1,4 +1,5 @@
 import type { Admission, MultitaskStrategy, ThreadState } from '../../durable-objects/thread'
+import type { Checkpoint } from '../../durable-objects/thread-store'
 import type { Env } from '../env'
 import type { ChatMessage, ClaimResult, PendingInterrupt, RunEvent, RunSnapshot, RunSpec, RunStatus, StoredEvent, WriteResult } from './types'
 
@@ -33,10 +34,15 @@ export interface RunApi {
 }
 
 export interface ThreadApi {
-  begin(threadId: string, runId: string): Promise<void>
+  begin(threadId: string, runId: string, ephemeral: boolean): Promise<void>
+  create(threadId: string): Promise<ThreadState>
+  history(limit: number, before?: string): Promise<Checkpoint[]>
+  patchMessages(messages: ChatMessage[]): Promise<{ ok: boolean }>
+  copyFrom(threadId: string, messages: ChatMessage[], lastOutput: string | null): Promise<ThreadState>
+  destroy(): Promise<void>
   admit(threadId: string, runId: string, strategy: MultitaskStrategy): Promise<Admission>
   runChanged(change: { run_id: string; status: RunStatus; output: string | null; messages: ChatMessage[] }): Promise<void>
-  history(): Promise<ChatMessage[]>
+  messages(): Promise<ChatMessage[]>
   state(): Promise<ThreadState>
 }
 

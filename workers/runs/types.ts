@@ -98,6 +98,8 @@ export interface RunSpec {
   user_key: string
   max_steps: number
   timeout_ms: number
+  /** POSTed the run's result when it ends (ACP `webhook`), retried. */
+  webhook: string | null
 }
 
 export interface PendingInterrupt {

@@ -32,7 +32,7 @@ export async function runLoop(env: Env, runId: string, owner: string): Promise<L
   let step = claim.step
   let messages = claim.messages
   try {
-    const history = spec.thread_id ? await threadStub(env, spec.thread_id).history() : []
+    const history = spec.thread_id ? await threadStub(env, spec.thread_id).messages() : []
     const system: ChatMessage[] = spec.system_prompt ? [{ role: 'system', content: spec.system_prompt }] : []
     const { provider, model } = modelFor(env, spec.model)
     const tools = toolSpecs()

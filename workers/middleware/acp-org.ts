@@ -1,0 +1,30 @@
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../app-env'
+import { listUserOrganizations, memberOrg } from '../db/tenancy'
+import { ApiError } from '../errors'
+import { enforceRateLimits, orgBucket } from './rate-limit'
+
+/**
+ * ACP paths carry no organization: it is the key's only org, or the one named by `X-Org-Id`
+ * (ACP clients can send extra headers) when the key belongs to several.
+ */
+export const requireAcpOrg = (): MiddlewareHandler<AppEnv> =>
+  async function requireAcpOrg(c, next) {
+    const userId = c.var.principal.userId
+    const header = c.req.header('x-org-id')
+    let orgId: number
+    if (header !== undefined) {
+      orgId = /^\d{1,15}$/.test(header) ? Number(header) : Number.NaN
+      if (!Number.isSafeInteger(orgId)) throw ApiError.invalid(['header', 'x-org-id'], 'X-Org-Id must be an integer')
+    } else {
+      const orgs = await listUserOrganizations(c.var.db, userId, 2, 0)
+      const only = orgs.items[0]
+      if (orgs.total !== 1 || !only) throw ApiError.invalid(['header', 'x-org-id'], orgs.total === 0 ? 'The key belongs to no organization' : 'The key belongs to several organizations: send X-Org-Id')
+      orgId = only.id
+    }
+    const org = await memberOrg(c.var.db, userId, orgId)
+    if (!org) throw new ApiError('forbidden', 'Not a member of this organization')
+    await enforceRateLimits(c.env, [orgBucket(c.env, orgId, org.rateLimitPerMinute)])
+    c.set('orgId', orgId)
+    await next()
+  }

@@ -1,0 +1,100 @@
+import { z } from '@hono/zod-openapi'
+
+/** Request shapes of ACP 0.2.3 (specs/acp-openapi-0.2.3.json); responses are built in routes/acp/present.ts. */
+const Metadata = z.record(z.string(), z.unknown())
+const StreamMode = z.enum(['values', 'custom'])
+const Uuid = z.uuid()
+
+/** ACP `input`: any JSON. agentplane reads the text to run from it (see inputText). */
+const AnyJson = z.union([z.record(z.string(), z.unknown()), z.string(), z.number(), z.boolean(), z.array(z.unknown())])
+
+const RunCreate = z.object({
+  agent_id: z.string().max(64).nullish(),
+  input: AnyJson.nullish(),
+  metadata: Metadata.nullish(),
+  config: z
+    .object({ timeout_seconds: z.number().int().min(1).max(3600).optional(), model: z.string().max(200).optional() })
+    .passthrough()
+    .nullish(),
+  webhook: z.url({ protocol: /^https?$/ }).max(2048).nullish(),
+  stream_mode: z.union([StreamMode, z.array(StreamMode)]).nullish(),
+  on_disconnect: z.enum(['cancel', 'continue']).default('cancel'),
+  multitask_strategy: z.enum(['reject', 'rollback', 'interrupt', 'enqueue']).default('reject'),
+  after_seconds: z.number().int().min(0).max(86_400).nullish(),
+})
+
+export const RunCreateStatefulSchema = RunCreate.extend({
+  stream_subgraphs: z.boolean().default(false),
+  if_not_exists: z.enum(['create', 'reject']).default('reject'),
+}).openapi('RunCreateStateful')
+export type RunCreateStateful = z.infer<typeof RunCreateStatefulSchema>
+
+export const RunCreateStatelessSchema = RunCreate.extend({
+  on_completion: z.enum(['delete', 'keep']).default('delete'),
+}).openapi('RunCreateStateless')
+export type RunCreateStateless = z.infer<typeof RunCreateStatelessSchema>
+
+export const AgentSearchSchema = z
+  .object({ name: z.string().max(200).optional(), version: z.string().max(50).optional(), limit: z.number().int().min(1).max(1000).default(10), offset: z.number().int().min(0).default(0) })
+  .openapi('AgentSearchRequest')
+
+export const ThreadCreateSchema = z
+  .object({ thread_id: Uuid.optional(), metadata: Metadata.optional(), if_exists: z.enum(['raise', 'do_nothing']).default('raise') })
+  .openapi('ThreadCreate')
+
+const MessageSchema = z.object({ role: z.string().min(1), content: z.union([z.string(), z.array(z.unknown())]), id: z.string().optional(), metadata: Metadata.optional() })
+
+export const ThreadPatchSchema = z
+  .object({
+    checkpoint: z.object({ checkpoint_id: z.string() }).optional(),
+    metadata: Metadata.optional(),
+    values: z.object({ messages: z.array(MessageSchema).optional() }).passthrough().optional(),
+    messages: z.array(MessageSchema).optional(),
+  })
+  .openapi('ThreadPatch')
+
+export const ThreadSearchSchema = z
+  .object({
+    metadata: Metadata.optional(),
+    values: Metadata.optional(),
+    status: z.enum(['idle', 'busy', 'interrupted', 'error']).optional(),
+    limit: z.number().int().min(1).max(1000).default(10),
+    offset: z.number().int().min(0).default(0),
+  })
+  .openapi('ThreadSearchRequest')
+
+export const RunSearchSchema = z
+  .object({
+    agent_id: z.string().max(64).optional(),
+    status: z.enum(['pending', 'error', 'success', 'timeout', 'interrupted']).optional(),
+    metadata: Metadata.optional(),
+    limit: z.number().int().min(1).max(1000).default(10),
+    offset: z.number().int().min(0).default(0),
+  })
+  .openapi('RunSearchRequest')
+
+export const ResumePayloadSchema = AnyJson.openapi('ResumePayloadSchema')
+
+export const HistoryQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(10), before: z.string().max(64).optional() })
+
+export const ThreadParams = z.object({ thread_id: z.string().max(64).openapi({ param: { name: 'thread_id', in: 'path' } }) })
+export const RunParams = z.object({ run_id: z.string().max(64).openapi({ param: { name: 'run_id', in: 'path' } }) })
+export const ThreadRunParams = ThreadParams.extend(RunParams.shape)
+export const AgentParams = z.object({ agent_id: z.string().max(64).openapi({ param: { name: 'agent_id', in: 'path' } }) })
+
+/**
+ * The text a run starts from: a string input as is; an object's `input`/`message`/`query`/`prompt`
+ * string, or the content of its last message in `messages`; anything else as JSON.
+ */
+export function inputText(input: unknown): string {
+  if (typeof input === 'string') return input
+  if (input && typeof input === 'object' && !Array.isArray(input)) {
+    const o = input as Record<string, unknown>
+    for (const k of ['input', 'message', 'query', 'prompt']) if (typeof o[k] === 'string') return o[k]
+    if (Array.isArray(o.messages)) {
+      const last = o.messages.at(-1) as { content?: unknown } | undefined
+      if (typeof last?.content === 'string') return last.content
+    }
+  }
+  return input === undefined || input === null ? '' : JSON.stringify(input)
+}

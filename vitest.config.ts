@@ -22,7 +22,7 @@ export default defineConfig(async () => {
             ALLOW_PRIVATE_WEBHOOKS: 'true',
           },
           // Queue messages reach the consumer at once instead of after a 1 s batch window.
-          queueConsumers: { 'agent-runs': { maxBatchTimeout: 0 } },
+          queueConsumers: { 'agent-runs': { maxBatchTimeout: 0 }, 'webhook-deliveries': { maxBatchTimeout: 0 } },
         },
       })),
     ],

@@ -49,7 +49,7 @@ const MIGRATIONS = [
 ]
 
 /** Work owed to the outside world after a state change, retried by the alarm until done. */
-export type OutboxItem = 'd1' | 'thread' | 'enqueue' | 'webhook'
+export type OutboxItem = 'd1' | 'thread' | 'enqueue' | 'webhook' | 'notify'
 
 export interface RunRow {
   spec: RunSpec

@@ -2,6 +2,7 @@ import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../workers/env'
 import { refusedTarget } from '../workers/lib/net-guard'
 import { runResultPayload } from '../workers/runs/result'
+import { eventOf, type WebhookMessage } from '../workers/webhooks/messages'
 import { costOf } from '../workers/runtime/pricing'
 import { threadStub } from '../workers/runs/stubs'
 import {
@@ -103,9 +104,12 @@ export class RunObject extends DurableObject<Env> {
 
   /** Appends events (dropping ones whose key exists) and fans them out. */
   async append(owner: string, leaseMs: number, events: RunEvent[]): Promise<WriteResult> {
-    return this.#guarded(owner, leaseMs, () => {
+    const result = await this.#guarded(owner, leaseMs, () => {
       this.#emit(events)
     })
+    // Usage can end the run (budget): deliver that state change like any other.
+    if ((this.#store.get()?.outbox.length ?? 0) > 0) await this.#afterChange()
+    return result
   }
 
   async saveToolResult(owner: string, leaseMs: number, toolCallId: string, result: string): Promise<WriteResult> {
@@ -242,6 +246,27 @@ export class RunObject extends DurableObject<Env> {
     return this.#store.get()?.d1_writes ?? 0
   }
 
+  /**
+   * The cron sweeper's check, for a run D1 still shows as pending/running: the same as the alarm
+   * (wake a run whose consumer died, time out, fail after MAX_WAKES), for when an alarm was lost.
+   * `missing`: D1 has a row but this object never got the run (a crash between the two).
+   */
+  async sweep(): Promise<'missing' | RunStatus> {
+    if (!this.#store.get()) return 'missing'
+    await this.alarm()
+    return this.#store.get()?.status ?? 'missing'
+  }
+
+  /** Retention: forget a finished run's events and checkpoints. Refused while it is not finished. */
+  async purge(): Promise<boolean> {
+    const run = this.#store.get()
+    if (run && !isTerminal(run.status)) return false
+    await this.ctx.storage.deleteAlarm()
+    await this.ctx.storage.deleteAll()
+    this.#store = new RunStore(this.ctx.storage.sql)
+    return true
+  }
+
   override async alarm(): Promise<void> {
     const run = this.#store.get()
     if (!run) return
@@ -288,11 +313,25 @@ export class RunObject extends DurableObject<Env> {
       const row = this.#store.append(event, at)
       if (!row) continue
       stored.push(row)
-      if (event.type === 'usage') this.#store.addUsage(usageOf(event.data))
+      if (event.type === 'usage') {
+        this.#store.addUsage(usageOf(event.data))
+        this.#checkBudget()
+      }
       if (event.type === 'message_delta') this.#noteFirstToken()
     }
     this.#hub.publish(stored)
     return stored
+  }
+
+  /** A run that has cost more than the org had left when it started stops as budget_exceeded. */
+  #checkBudget(): void {
+    const run = this.#store.get()
+    const remaining = run?.spec.budget_remaining_usd
+    if (!run || remaining === null || remaining === undefined || run.status !== 'running') return
+    const cost = costOf(run.spec.model, run.usage).total
+    if (cost > remaining) {
+      this.#transition(run, 'error', { error: JSON.stringify({ code: 'budget_exceeded', message: `The run cost $${cost} and the organization had $${remaining.toFixed(6)} left this month` }) })
+    }
   }
 
   #noteFirstToken(): void {
@@ -329,6 +368,7 @@ export class RunObject extends DurableObject<Env> {
     this.#addOutbox('d1')
     if (next.spec.thread_id) this.#addOutbox('thread')
     if (terminal && next.spec.webhook) this.#addOutbox('webhook')
+    if (eventOf(to)) this.#addOutbox('notify')
     if (terminal) this.#hub.closeAll()
     for (const waiter of this.#waiters) waiter()
   }
@@ -357,7 +397,7 @@ export class RunObject extends DurableObject<Env> {
       await this.env.RUN_QUEUE.send({ run_id: id } satisfies RunMessage, delaySeconds > 0 ? { delaySeconds } : undefined)
     } else if (item === 'd1') {
       const s = toSnapshot(run, 0)
-      await this.env.DB.prepare(
+      const update = this.env.DB.prepare(
         `UPDATE runs SET status = ?, output = ?, error_code = ?, error_message = ?, started_at = ?, ended_at = ?,
            time_to_first_token_ms = ?, prompt_tokens = ?, completion_tokens = ?, total_tokens = ?,
            cost_prompt = ?, cost_completion = ?, cost_services = ?, cost_total = ?, currency = ? WHERE id = ?`,
@@ -365,10 +405,16 @@ export class RunObject extends DurableObject<Env> {
         .bind(s.status, s.output, s.error?.code ?? null, s.error?.message ?? null, s.started_at, s.ended_at, s.time_to_first_token_ms,
           s.usage.prompt_tokens, s.usage.completion_tokens, s.usage.total_tokens,
           s.costs.prompt, s.costs.completion, s.costs.services, s.costs.total, s.costs.currency, id)
-        .run()
+      // A scheduled run also tells its schedule how it went, in the same round trip.
+      const schedule = run.spec.schedule_id
+        ? [this.env.DB.prepare('UPDATE schedules SET last_status = ? WHERE id = ? AND last_run_id = ?').bind(s.status, run.spec.schedule_id, id)]
+        : []
+      await this.env.DB.batch([update, ...schedule])
       this.#store.countD1Write()
     } else if (item === 'webhook') {
       await this.#deliverWebhook(run)
+    } else if (item === 'notify') {
+      await this.#notify(run)
     } else if (run.spec.thread_id) {
       const cp = this.#store.checkpoint()
       await threadStub(this.env, run.spec.thread_id).runChanged({
@@ -378,6 +424,14 @@ export class RunObject extends DurableObject<Env> {
         messages: run.status === 'success' ? (cp?.messages ?? []) : [],
       })
     }
+  }
+
+  /** Org webhooks: only orgs with an endpoint get a queue message (a read, not a write, per run end). */
+  async #notify(run: RunRow): Promise<void> {
+    const event = eventOf(run.status)
+    if (!event) return
+    const any = await this.env.DB.prepare('SELECT 1 FROM webhook_endpoints WHERE org_id = ? AND enabled = 1 LIMIT 1').bind(run.spec.org_id).first()
+    if (any) await this.env.WEBHOOK_QUEUE.send({ kind: 'event', org_id: run.spec.org_id, run_id: run.spec.run_id, event } satisfies WebhookMessage)
   }
 
   /** At most WEBHOOK_ATTEMPTS tries (one per outbox retry); a 2xx ends it, anything else retries. */

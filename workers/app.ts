@@ -22,7 +22,10 @@ import { credentialRoutes } from './routes/credentials'
 import { instanceRoutes } from './routes/instances'
 import { meRoutes } from './routes/me'
 import { runRoutes } from './routes/runs'
+import { scheduleRoutes } from './routes/schedules'
 import { sessionRoutes } from './routes/sessions'
+import { usageRoutes } from './routes/usage'
+import { webhookRoutes } from './routes/webhooks'
 
 export const VERSION = '0.1.0'
 
@@ -41,6 +44,9 @@ function v1App() {
   v1.route('/', sessionRoutes)
   v1.route('/', runRoutes)
   v1.route('/', codegenRoutes)
+  v1.route('/', scheduleRoutes)
+  v1.route('/', webhookRoutes)
+  v1.route('/', usageRoutes)
   return v1
 }
 

@@ -10,6 +10,7 @@ export interface Env {
   RUNS: DurableObjectNamespace<RunObject>
   THREADS: DurableObjectNamespace<ThreadObject>
   RUN_QUEUE: Queue<unknown>
+  WEBHOOK_QUEUE: Queue<unknown>
   RATE_LIMITER: DurableObjectNamespace<RateLimiterObject>
   /** Requests per minute per API key / per organization, unless the key or org row overrides. */
   RATE_LIMIT_KEY_PER_MINUTE?: string

@@ -2,6 +2,7 @@
 export const ERROR_STATUS = {
   bad_request: 400,
   unauthenticated: 401,
+  budget_exceeded: 402,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

@@ -11,6 +11,10 @@ export const organizations = sqliteTable('organizations', {
   name: text('name').notNull(),
   /** Overrides RATE_LIMIT_ORG_PER_MINUTE for this org. */
   rateLimitPerMinute: integer('rate_limit_per_minute'),
+  /** USD per calendar month (UTC); null: unlimited. */
+  monthlyBudgetUsd: real('monthly_budget_usd'),
+  /** Finished runs and their events are deleted after this many days. */
+  retentionDays: integer('retention_days').notNull().default(30),
   createdAt: timestamp('created_at').notNull().default(now),
 })
 
@@ -168,6 +172,8 @@ export const runs = sqliteTable(
     ipAddress: text('ip_address'),
     userAgent: text('user_agent'),
     metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** The schedule that started this run (channel `cron`). */
+    scheduleId: text('schedule_id'),
     /** The creating request as the dialect received it (ACP echoes it as `creation`). */
     creation: text('creation', { mode: 'json' }).$type<Record<string, unknown>>(),
     createdAt: timestamp('created_at').notNull().default(now),
@@ -191,6 +197,8 @@ export const runs = sqliteTable(
     index('runs_agent_group_created_idx').on(t.agentId, t.groupIdentifier, t.createdAt),
     index('runs_thread_created_idx').on(t.threadId, t.createdAt),
     index('runs_status_idx').on(t.status, t.createdAt),
+    index('runs_schedule_idx').on(t.scheduleId, t.createdAt),
+    index('runs_ended_idx').on(t.endedAt),
   ],
 )
 
@@ -205,4 +213,81 @@ export const memoryFiles = sqliteTable(
     updatedAt: timestamp('updated_at').notNull().default(now),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.userKey, t.path] })],
+)
+
+/** A task that runs an agent on a 5-field cron in an IANA time zone (seed 003's tasks). */
+export const schedules = sqliteTable(
+  'schedules',
+  {
+    id: text('id').primaryKey(),
+    orgId: integer('org_id').notNull().references(() => organizations.id),
+    agentId: text('agent_id').notNull().references(() => agents.id),
+    parentId: text('parent_id'),
+    name: text('name').notNull(),
+    input: text('input').notNull(),
+    cron: text('cron').notNull(),
+    timezone: text('timezone').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    nextRunAt: timestamp('next_run_at'),
+    lastRunAt: timestamp('last_run_at'),
+    lastRunId: text('last_run_id'),
+    lastStatus: text('last_status'),
+    /** task_runtime save_state / load_state. */
+    state: text('state', { mode: 'json' }).$type<unknown>(),
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: timestamp('created_at').notNull().default(now),
+    updatedAt: timestamp('updated_at').notNull().default(now),
+  },
+  (t) => [index('schedules_due_idx').on(t.enabled, t.nextRunAt), index('schedules_org_idx').on(t.orgId, t.createdAt)],
+)
+
+/** One row per (schedule, slot) ever started: a doubled or late tick cannot start a slot twice. */
+export const scheduleSlots = sqliteTable(
+  'schedule_slots',
+  {
+    scheduleId: text('schedule_id').notNull(),
+    slot: timestamp('slot').notNull(),
+    runId: text('run_id'),
+    createdAt: timestamp('created_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.scheduleId, t.slot] })],
+)
+
+export const WEBHOOK_EVENTS = ['run.succeeded', 'run.failed', 'run.interrupted', 'run.cancelled'] as const
+
+export const webhookEndpoints = sqliteTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    orgId: integer('org_id').notNull().references(() => organizations.id),
+    url: text('url').notNull(),
+    /** AES-GCM sealed signing secret (workers/lib/crypto.ts): needed in clear to sign, so not hashed. */
+    secretCiphertext: text('secret_ciphertext').notNull(),
+    eventTypes: text('event_types', { mode: 'json' }).$type<string[]>().notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    createdAt: timestamp('created_at').notNull().default(now),
+  },
+  (t) => [index('webhook_endpoints_org_idx').on(t.orgId)],
+)
+
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    endpointId: text('endpoint_id').notNull(),
+    orgId: integer('org_id').notNull(),
+    eventType: text('event_type').notNull(),
+    runId: text('run_id').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at').notNull().default(now),
+    deliveredAt: timestamp('delivered_at'),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_once_idx').on(t.endpointId, t.runId, t.eventType),
+    index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt),
+  ],
 )

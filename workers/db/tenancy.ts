@@ -37,12 +37,6 @@ export async function createOrganization(db: Db, name: string, defaultModel: str
   return org
 }
 
-export async function setOrganizationRateLimit(db: Db, orgId: number, perMinute: number | null): Promise<Organization> {
-  const [org] = await db.update(organizations).set({ rateLimitPerMinute: perMinute }).where(eq(organizations.id, orgId)).returning()
-  if (!org) throw ApiError.notFound('Organization')
-  return org
-}
-
 export async function getOrganization(db: Db, orgId: number): Promise<Organization | undefined> {
   return db.select().from(organizations).where(eq(organizations.id, orgId)).get()
 }
@@ -126,4 +120,25 @@ export async function getOrgUser(db: Db, orgId: number, userId: number) {
     .get()
   if (!row) throw ApiError.notFound('User')
   return row
+}
+
+/** The org's monthly budget and what its runs created this month (UTC) cost; the sum only when budgeted. */
+export async function monthBudget(db: Db, orgId: number, now = new Date(), alwaysSum = false): Promise<{ budget: number | null; spent: number; since: string }> {
+  const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString()
+  const row = await db
+    .select({
+      budget: organizations.monthlyBudgetUsd,
+      spent: sql<number>`CASE WHEN ${organizations.monthlyBudgetUsd} IS NULL AND ${alwaysSum ? 0 : 1} THEN 0 ELSE
+        (SELECT coalesce(sum(cost_total), 0) FROM runs WHERE runs.org_id = ${organizations.id} AND runs.created_at >= ${since}) END`,
+    })
+    .from(organizations)
+    .where(eq(organizations.id, orgId))
+    .get()
+  return { budget: row?.budget ?? null, spent: row?.spent ?? 0, since }
+}
+
+export async function setOrganizationLimits(db: Db, orgId: number, change: Partial<Pick<Organization, 'rateLimitPerMinute' | 'monthlyBudgetUsd' | 'retentionDays'>>): Promise<Organization> {
+  const [org] = await db.update(organizations).set(change).where(eq(organizations.id, orgId)).returning()
+  if (!org) throw ApiError.notFound('Organization')
+  return org
 }

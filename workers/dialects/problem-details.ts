@@ -12,6 +12,7 @@ const TEXT: Partial<Record<ErrorCode, { title: string; en: string; es: string }>
   forbidden: { title: 'Forbidden', en: 'The user does not have permission', es: 'El usuario no tiene permiso' },
   not_found: { title: 'Not Found', en: 'The entity was not found', es: 'No se encontró la entidad' },
   invalid: { title: 'Unprocessable Entity', en: 'One or more validation errors occurred.', es: 'Se produjeron uno o más errores de validación.' },
+  budget_exceeded: { title: 'Payment Required', en: "The organization's monthly budget is spent", es: 'El presupuesto mensual de la organización está agotado' },
   rate_limited: { title: 'Too Many Requests', en: 'Too many requests. Try again later.', es: 'Demasiadas solicitudes. Inténtelo de nuevo más tarde.' },
   internal: { title: 'Internal Server Error', en: 'There was an unexpected error', es: 'Se produjo un error inesperado' },
 }

@@ -18,13 +18,34 @@ const RateLimitSchema = z.number().int().min(1).max(1_000_000).nullish()
 const CreateKeySchema = z
   .strictObject({ name: z.string().trim().min(1).max(200), rate_limit_per_minute: RateLimitSchema })
   .openapi('AdminCreateApiKey')
-const PatchOrgSchema = z.strictObject({ rate_limit_per_minute: RateLimitSchema }).openapi('AdminPatchOrganization')
+const PatchOrgSchema = z
+  .strictObject({
+    rate_limit_per_minute: RateLimitSchema,
+    monthly_budget_usd: z.number().min(0).max(1e9).nullish(),
+    retention_days: z.number().int().min(1).max(3650).optional(),
+  })
+  .openapi('AdminPatchOrganization')
 const UserParams = z.object({ user_id: z.coerce.number().int().positive().openapi({ param: { name: 'user_id', in: 'path' } }) })
 const KeyParams = z.object({ key_id: z.string().max(64).openapi({ param: { name: 'key_id', in: 'path' } }) })
 
 const AdminOrgSchema = z
-  .object({ id: z.number().int(), name: z.string(), rate_limit_per_minute: z.number().int().nullable(), created_at: z.string() })
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    rate_limit_per_minute: z.number().int().nullable(),
+    monthly_budget_usd: z.number().nullable(),
+    retention_days: z.number().int(),
+    created_at: z.string(),
+  })
   .openapi('AdminOrganization')
+const toAdminOrg = (o: tenancy.Organization) => ({
+  id: o.id,
+  name: o.name,
+  rate_limit_per_minute: o.rateLimitPerMinute,
+  monthly_budget_usd: o.monthlyBudgetUsd,
+  retention_days: o.retentionDays,
+  created_at: o.createdAt,
+})
 const AdminUserSchema = z
   .object({ id: z.number().int(), email: z.string(), name: z.string().nullable(), created_at: z.string() })
   .openapi('AdminUser')
@@ -38,7 +59,7 @@ const createOrgRoute = createRoute({
   responses: { 201: jsonContent(AdminOrgSchema, 'The organization'), ...errors },
 })
 const patchOrgRoute = createRoute({
-  method: 'patch', path: '/organizations/{org_id}', tags, summary: "Set the org's rate limit (null: the default)",
+  method: 'patch', path: '/organizations/{org_id}', tags, summary: "Set the org's rate limit, monthly budget (null: none) and retention",
   request: { params: OrgParamsSchema, body: jsonBody(PatchOrgSchema) },
   responses: { 200: jsonContent(AdminOrgSchema, 'The organization'), 404: jsonContent(ErrorSchema, 'No such org'), ...errors },
 })
@@ -66,11 +87,16 @@ const revokeKeyRoute = createRoute({
 export const adminRoutes = new OpenAPIHono<AppEnv>()
   .openapi(createOrgRoute, async (c) => {
     const org = await tenancy.createOrganization(c.var.db, c.req.valid('json').name, c.env.DEFAULT_MODEL ?? 'dev/echo')
-    return c.json({ id: org.id, name: org.name, rate_limit_per_minute: org.rateLimitPerMinute, created_at: org.createdAt }, 201)
+    return c.json(toAdminOrg(org), 201)
   })
   .openapi(patchOrgRoute, async (c) => {
-    const org = await tenancy.setOrganizationRateLimit(c.var.db, c.req.valid('param').org_id, c.req.valid('json').rate_limit_per_minute ?? null)
-    return c.json({ id: org.id, name: org.name, rate_limit_per_minute: org.rateLimitPerMinute, created_at: org.createdAt }, 200)
+    const body = c.req.valid('json')
+    const org = await tenancy.setOrganizationLimits(c.var.db, c.req.valid('param').org_id, {
+      ...(body.rate_limit_per_minute !== undefined ? { rateLimitPerMinute: body.rate_limit_per_minute } : {}),
+      ...(body.monthly_budget_usd !== undefined ? { monthlyBudgetUsd: body.monthly_budget_usd } : {}),
+      ...(body.retention_days !== undefined ? { retentionDays: body.retention_days } : {}),
+    })
+    return c.json(toAdminOrg(org), 200)
   })
   .openapi(createUserRoute, async (c) => {
     const { email, name } = c.req.valid('json')

@@ -2,6 +2,7 @@ import type { MultitaskStrategy } from '../../durable-objects/thread'
 import type { Db } from '../app-env'
 import type { AgentRow } from '../db/agents'
 import * as runsDb from '../db/runs'
+import { monthBudget } from '../db/tenancy'
 import type { Env } from '../env'
 import { ApiError } from '../errors'
 import { runStub, threadStub } from './stubs'
@@ -34,6 +35,7 @@ export interface CreateRunInput {
   webhook?: string | null
   /** The thread is deleted when this run ends (ACP stateless `on_completion: delete`). */
   ephemeralThread?: boolean
+  scheduleId?: string | null
 }
 
 /** A run's title: the first non-empty line of its input, at most 200 characters. */
@@ -51,6 +53,10 @@ export interface CreatedRun {
 export async function createRun(db: Db, env: Env, input: CreateRunInput): Promise<CreatedRun> {
   const { agent } = input
   if (!agent.isEnabled) throw ApiError.invalid(['body', 'agent_id'], 'The agent is disabled', 'agent_disabled')
+  const { budget, spent } = await monthBudget(db, input.orgId)
+  if (budget !== null && spent >= budget) {
+    throw new ApiError('budget_exceeded', `The organization's monthly budget of $${budget} is spent ($${spent.toFixed(6)} this month)`)
+  }
   const id = crypto.randomUUID()
   const threadId = input.threadId ?? null
   // The agent row is its current version: every profile change writes the snapshot it pins.
@@ -74,6 +80,7 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
       userAgent: input.userAgent ?? null,
       metadata: input.metadata ?? null,
       creation: input.creation ?? null,
+      scheduleId: input.scheduleId ?? null,
     },
     input.newThread && threadId ? { id: threadId, orgId: input.orgId, agentId: agent.id, createdBy: input.createdBy } : undefined,
   )
@@ -93,6 +100,8 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
     max_steps: DEFAULT_MAX_STEPS,
     timeout_ms: (input.timeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000,
     webhook: input.webhook ?? null,
+    budget_remaining_usd: budget === null ? null : budget - spent,
+    schedule_id: input.scheduleId ?? null,
   }
   const run = runStub(env, id)
   const delay_ms = (input.afterSeconds ?? 0) * 1000

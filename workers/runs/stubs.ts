@@ -31,6 +31,8 @@ export interface RunApi {
   wait(timeoutMs: number): Promise<RunSnapshot>
   snapshot(): Promise<RunSnapshot>
   d1Writes(): Promise<number>
+  sweep(): Promise<'missing' | RunStatus>
+  purge(): Promise<boolean>
 }
 
 export interface ThreadApi {

@@ -100,6 +100,9 @@ export interface RunSpec {
   timeout_ms: number
   /** POSTed the run's result when it ends (ACP `webhook`), retried. */
   webhook: string | null
+  /** What the org may still spend this month when the run was created; the run stops past it. */
+  budget_remaining_usd: number | null
+  schedule_id: string | null
 }
 
 export interface PendingInterrupt {

@@ -3,11 +3,12 @@ import type { ToolSpec } from '../models/types'
 import { messageCompose, renderVisual } from './artifacts'
 import { exitTool, requestForm } from './interaction'
 import { manageMemory, readMemory } from './memory'
+import { manageTask, queryTasks, taskRuntime } from './tasks'
 import type { Tool } from './types'
 import { webFetch } from './web-fetch'
 
 /** Every tool the loop can run. The full seed-003 catalog grows here, one file per family. */
-export const TOOLS: readonly Tool[] = [requestForm, exitTool, webFetch, readMemory, manageMemory, renderVisual, messageCompose] as Tool[]
+export const TOOLS: readonly Tool[] = [requestForm, exitTool, webFetch, readMemory, manageMemory, renderVisual, messageCompose, queryTasks, manageTask, taskRuntime] as Tool[]
 
 const BY_NAME = new Map(TOOLS.map((t) => [t.name, t]))
 

@@ -1,0 +1,47 @@
+import { and, count, desc, eq } from 'drizzle-orm'
+import type { Db } from '../app-env'
+import { ApiError } from '../errors'
+import { webhookDeliveries, webhookEndpoints } from './schema'
+
+export type EndpointRow = typeof webhookEndpoints.$inferSelect
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect
+
+export async function createEndpoint(db: Db, row: typeof webhookEndpoints.$inferInsert): Promise<EndpointRow> {
+  const [created] = await db.insert(webhookEndpoints).values(row).returning()
+  if (!created) throw new Error('webhook insert returned no row')
+  return created
+}
+
+export async function getEndpoint(db: Db, orgId: number, id: string): Promise<EndpointRow> {
+  const row = await db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.id, id))).get()
+  if (!row) throw ApiError.notFound('Webhook')
+  return row
+}
+
+export async function listEndpoints(db: Db, orgId: number, limit: number, offset: number) {
+  const where = eq(webhookEndpoints.orgId, orgId)
+  const [items, [total]] = await db.batch([
+    db.select().from(webhookEndpoints).where(where).orderBy(webhookEndpoints.createdAt, webhookEndpoints.id).limit(limit).offset(offset),
+    db.select({ n: count() }).from(webhookEndpoints).where(where),
+  ])
+  return { items, total: total?.n ?? 0 }
+}
+
+export async function updateEndpoint(db: Db, id: string, change: Partial<Pick<EndpointRow, 'url' | 'eventTypes' | 'enabled'>>): Promise<EndpointRow> {
+  const [row] = await db.update(webhookEndpoints).set(change).where(eq(webhookEndpoints.id, id)).returning()
+  if (!row) throw ApiError.notFound('Webhook')
+  return row
+}
+
+export async function deleteEndpoint(db: Db, id: string): Promise<void> {
+  await db.batch([db.delete(webhookDeliveries).where(eq(webhookDeliveries.endpointId, id)), db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id))])
+}
+
+export async function listDeliveries(db: Db, endpointId: string, limit: number, offset: number) {
+  const where = eq(webhookDeliveries.endpointId, endpointId)
+  const [items, [total]] = await db.batch([
+    db.select().from(webhookDeliveries).where(where).orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id)).limit(limit).offset(offset),
+    db.select({ n: count() }).from(webhookDeliveries).where(where),
+  ])
+  return { items, total: total?.n ?? 0 }
+}

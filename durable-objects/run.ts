@@ -370,7 +370,6 @@ export class RunObject extends DurableObject<Env> {
     if (terminal && next.spec.webhook) this.#addOutbox('webhook')
     if (eventOf(to)) this.#addOutbox('notify')
     if (terminal) this.#hub.closeAll()
-    for (const waiter of this.#waiters) waiter()
   }
 
   /** Delivers the outbox; what fails stays for the alarm. Then re-arms the one alarm. */
@@ -388,6 +387,8 @@ export class RunObject extends DurableObject<Env> {
     }
     if (left.length !== run.outbox.length) this.#store.update({ outbox: JSON.stringify(left) })
     await this.#schedule()
+    // Waiters wake after the D1 write: whoever returns from wait() reads the new state everywhere.
+    for (const waiter of this.#waiters) waiter()
   }
 
   async #deliver(item: OutboxItem, run: RunRow): Promise<void> {

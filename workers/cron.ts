@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm'
+import { inArray, sql } from 'drizzle-orm'
 import type { Db } from './app-env'
 import { createDb } from './db/client'
 import * as schedulesDb from './db/schedules'
+import { runs, webhookDeliveries } from './db/schema'
 import type { Env } from './env'
 import { ApiError } from './errors'
 import { startScheduledRun } from './runs/schedules'
@@ -72,10 +73,11 @@ export async function applyRetention(env: Env, now: Date): Promise<number> {
     ORDER BY r.ended_at LIMIT ${PURGE_PER_TICK}`)
   const purged: string[] = []
   for (const { id } of rows) if (await runStub(env, id).purge()) purged.push(id)
-  // D1 allows 100 bound parameters per statement.
+  // D1 allows 100 bound parameters per statement. (Query builders, not raw SQL: drizzle cannot
+  // batch raw statements that have parameters.)
   for (let i = 0; i < purged.length; i += 90) {
-    const ids = sql.join(purged.slice(i, i + 90).map((id) => sql`${id}`), sql`, `)
-    await db.batch([db.run(sql`DELETE FROM webhook_deliveries WHERE run_id IN (${ids})`), db.run(sql`DELETE FROM runs WHERE id IN (${ids})`)])
+    const ids = purged.slice(i, i + 90)
+    await db.batch([db.delete(webhookDeliveries).where(inArray(webhookDeliveries.runId, ids)), db.delete(runs).where(inArray(runs.id, ids))])
   }
   return purged.length
 }

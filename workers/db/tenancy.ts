@@ -122,14 +122,18 @@ export async function getOrgUser(db: Db, orgId: number, userId: number) {
   return row
 }
 
-/** The org's monthly budget and what its runs created this month (UTC) cost; the sum only when budgeted. */
+/**
+ * The org's monthly budget and what its runs created this month (UTC) cost; the sum only when
+ * budgeted. `organizations.id` is spelled out: drizzle leaves columns unqualified in a one-table
+ * select, and inside the subquery a bare "id" would mean runs.id.
+ */
 export async function monthBudget(db: Db, orgId: number, now = new Date(), alwaysSum = false): Promise<{ budget: number | null; spent: number; since: string }> {
   const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString()
   const row = await db
     .select({
       budget: organizations.monthlyBudgetUsd,
       spent: sql<number>`CASE WHEN ${organizations.monthlyBudgetUsd} IS NULL AND ${alwaysSum ? 0 : 1} THEN 0 ELSE
-        (SELECT coalesce(sum(cost_total), 0) FROM runs WHERE runs.org_id = ${organizations.id} AND runs.created_at >= ${since}) END`,
+        (SELECT coalesce(sum(r.cost_total), 0) FROM runs r WHERE r.org_id = organizations.id AND r.created_at >= ${since}) END`,
     })
     .from(organizations)
     .where(eq(organizations.id, orgId))

@@ -1,0 +1,59 @@
+import { runInDurableObject } from 'cloudflare:test'
+import { describe, it } from 'vitest'
+import { admin, call, createTenant, env } from './helpers/api'
+import { tickAt } from './helpers/cron'
+import { allEvents, deltas, run, until } from './helpers/runs'
+import { startTurn, waitTurn } from './helpers/sessions'
+
+const now = () => new Date().toISOString()
+
+describe('stuck-run sweeper (cron)', () => {
+  it('a running run whose consumer died and whose alarm was lost is woken and finishes', async ({ expect }) => {
+    const t = await createTenant('sweep')
+    await admin('PATCH', `/organizations/${t.orgId}`, { retention_days: 3650 })
+    const s = await startTurn(t, { message: '/slow 30 /crash 2 /tokens 4' })
+    await until(() => allEvents(s.turn_id), (e) => deltas(e).length === 2)
+    await new Promise((r) => setTimeout(r, 100))
+    await runInDurableObject(env.RUNS.getByName(s.turn_id), async (_, state) => {
+      state.storage.sql.exec('UPDATE run SET lease_expires_ms = 0')
+      await state.storage.deleteAlarm()
+    })
+    await env.DB.prepare("UPDATE runs SET created_at = '2020-01-01T00:00:00.000Z' WHERE id = ?").bind(s.turn_id).run()
+    await tickAt(now())
+    expect((await waitTurn(t, s)).status).toBe('success')
+    expect(deltas(await allEvents(s.turn_id))).toEqual(['tok1', 'tok2', 'tok3', 'tok4'])
+  })
+
+  it('a run recorded in D1 that never reached its Durable Object is failed as lost', async ({ expect }) => {
+    const t = await createTenant('lost')
+    const agent = (await call('GET', `/v1/organizations/${t.orgId}/agents`, { key: t.key })).body.items[0]
+    const id = crypto.randomUUID()
+    await env.DB.prepare(
+      "INSERT INTO runs (id, org_id, agent_id, agent_version, channel, status, model, input, created_at) VALUES (?, ?, ?, 1, 'api', 'pending', 'dev/echo', 'x', '2020-01-01T00:00:00.000Z')",
+    ).bind(id, t.orgId, agent.id).run()
+    await tickAt(now())
+    expect(await env.DB.prepare('SELECT status, error_code FROM runs WHERE id = ?').bind(id).first()).toEqual({ status: 'error', error_code: 'lost' })
+  })
+})
+
+describe('retention (cron)', () => {
+  it('deletes finished runs and their events past the org retention, in batches; keeps the rest', async ({ expect }) => {
+    const short = await createTenant('retention-short')
+    const long = await createTenant('retention-long')
+    await admin('PATCH', `/organizations/${short.orgId}`, { retention_days: 1 })
+    const a = await startTurn(short, { message: 'old run' })
+    const b = await startTurn(long, { message: 'old but kept' })
+    const c = await startTurn(short, { message: 'recent run' })
+    for (const [t, s] of [[short, a], [long, b], [short, c]] as const) await waitTurn(t, s)
+    const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString()
+    await env.DB.prepare('UPDATE runs SET ended_at = ? WHERE id IN (?, ?)').bind(threeDaysAgo, a.turn_id, b.turn_id).run()
+    expect((await allEvents(a.turn_id)).length).toBeGreaterThan(0)
+
+    await tickAt(now())
+    const left = await env.DB.prepare('SELECT id FROM runs WHERE id IN (?, ?, ?)').bind(a.turn_id, b.turn_id, c.turn_id).all<{ id: string }>()
+    expect(left.results.map((r) => r.id).sort()).toEqual([b.turn_id, c.turn_id].sort())
+    expect(await allEvents(a.turn_id)).toEqual([])
+    expect((await allEvents(b.turn_id)).length).toBeGreaterThan(0)
+    expect(await run(c.turn_id).purge().then(() => true)).toBe(true)
+  })
+})

@@ -1,8 +1,9 @@
-import { and, asc, count, desc, eq, isNull, like, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, isNull, like, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
 import type { CreateAgent, PatchAgent } from '../schemas/agents'
 import { isUniqueViolation } from './errors'
+import { paged } from './paged'
 import { agents, agentVersions, memberships, organizations } from './schema'
 
 export type AgentRow = typeof agents.$inferSelect
@@ -52,17 +53,7 @@ export function systemAgentInserts(db: Db, orgId: SQL | number, model: string) {
 const live = (orgId: number) => and(eq(agents.orgId, orgId), isNull(agents.deletedAt))
 
 export async function listAgents(db: Db, orgId: number, limit: number, offset: number) {
-  const [items, [total]] = await db.batch([
-    db
-      .select()
-      .from(agents)
-      .where(live(orgId))
-      .orderBy(desc(sql`${agents.kind} = 'system'`), asc(agents.createdAt), asc(agents.id))
-      .limit(limit)
-      .offset(offset),
-    db.select({ n: count() }).from(agents).where(live(orgId)),
-  ])
-  return { items, total: total?.n ?? 0 }
+  return paged(db, agents, live(orgId), [desc(sql`${agents.kind} = 'system'`), asc(agents.createdAt), asc(agents.id)], limit, offset)
 }
 
 /** A live agent of the org, or 404 (another org's agent is indistinguishable from none). */

@@ -1,10 +1,11 @@
-import { and, asc, count, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
 import { servicesOf } from '../runtime/connectors'
 import type { AgentRow } from './agents'
 import { getCredential } from './credentials'
 import { isUniqueViolation } from './errors'
+import { paged } from './paged'
 import { grants } from './schema'
 
 export type GrantRow = typeof grants.$inferSelect
@@ -33,12 +34,7 @@ export async function createGrant(db: Db, agent: AgentRow, credentialId: string,
 }
 
 export async function listGrants(db: Db, agent: AgentRow, limit: number, offset: number) {
-  const where = eq(grants.agentId, agent.id)
-  const [items, [total]] = await db.batch([
-    db.select().from(grants).where(where).orderBy(asc(grants.createdAt), asc(grants.id)).limit(limit).offset(offset),
-    db.select({ n: count() }).from(grants).where(where),
-  ])
-  return { items, total: total?.n ?? 0 }
+  return paged(db, grants, eq(grants.agentId, agent.id), [asc(grants.createdAt), asc(grants.id)], limit, offset)
 }
 
 export async function deleteGrant(db: Db, agent: AgentRow, grantId: string): Promise<void> {

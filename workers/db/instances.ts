@@ -1,5 +1,6 @@
-import { and, asc, count, desc, eq, like, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, like, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../app-env'
+import { paged } from './paged'
 import { runs } from './schema'
 
 export interface InstanceQuery {
@@ -29,11 +30,6 @@ export async function listInstances(db: Db, q: InstanceQuery) {
     q.groupIdentifier !== undefined ? eq(runs.groupIdentifier, q.groupIdentifier) : undefined,
     q.search ? sql`${like(runs.name, likeLiteral(q.search))} ESCAPE '\\'` : undefined,
   ]
-  const where = and(...conds)
   const order = q.ascending ? [asc(runs.createdAt), asc(runs.number)] : [desc(runs.createdAt), desc(runs.number)]
-  const [items, [total]] = await db.batch([
-    db.select().from(runs).where(where).orderBy(...order).limit(q.limit).offset(q.offset),
-    db.select({ n: count() }).from(runs).where(where),
-  ])
-  return { items, total: total?.n ?? 0 }
+  return paged(db, runs, and(...conds), order, q.limit, q.offset)
 }

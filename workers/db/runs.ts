@@ -1,6 +1,7 @@
-import { and, count, desc, eq, inArray, type SQL } from 'drizzle-orm'
+import { and, desc, eq, inArray, type SQL } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
+import { paged } from './paged'
 import { memberships, runs, threads } from './schema'
 
 export type RunRow = typeof runs.$inferSelect
@@ -49,12 +50,7 @@ export async function listRuns(db: Db, orgId: number, filter: RunFilter, limit: 
     filter.channels ? inArray(runs.channel, filter.channels) : undefined,
     filter.createdBy !== undefined ? eq(runs.createdBy, filter.createdBy) : undefined,
   ]
-  const where = and(...conds)
-  const [items, [total]] = await db.batch([
-    db.select().from(runs).where(where).orderBy(desc(runs.createdAt), desc(runs.number)).limit(limit).offset(offset),
-    db.select({ n: count() }).from(runs).where(where),
-  ])
-  return { items, total: total?.n ?? 0 }
+  return paged(db, runs, and(...conds), [desc(runs.createdAt), desc(runs.number)], limit, offset)
 }
 
 export async function listThreadRuns(db: Db, threadId: string, limit: number): Promise<RunRow[]> {

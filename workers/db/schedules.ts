@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, lte } from 'drizzle-orm'
+import { and, asc, desc, eq, lte } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
 import { nextSlot } from '../lib/cron'
+import { paged } from './paged'
 import { runs, scheduleSlots, schedules } from './schema'
 
 export type ScheduleRow = typeof schedules.$inferSelect
@@ -25,12 +26,7 @@ export async function getSchedule(db: Db, orgId: number, id: string): Promise<Sc
 }
 
 export async function listSchedules(db: Db, orgId: number, limit: number, offset: number) {
-  const where = eq(schedules.orgId, orgId)
-  const [items, [total]] = await db.batch([
-    db.select().from(schedules).where(where).orderBy(asc(schedules.createdAt), asc(schedules.id)).limit(limit).offset(offset),
-    db.select({ n: count() }).from(schedules).where(where),
-  ])
-  return { items, total: total?.n ?? 0 }
+  return paged(db, schedules, eq(schedules.orgId, orgId), [asc(schedules.createdAt), asc(schedules.id)], limit, offset)
 }
 
 /** Applies a change; a new cron, time zone or enabling recomputes next_run_at from now. */
@@ -51,12 +47,7 @@ export async function deleteSchedule(db: Db, current: ScheduleRow): Promise<void
 }
 
 export async function listExecutions(db: Db, scheduleId: string, limit: number, offset: number) {
-  const where = eq(runs.scheduleId, scheduleId)
-  const [items, [total]] = await db.batch([
-    db.select().from(runs).where(where).orderBy(desc(runs.createdAt), desc(runs.number)).limit(limit).offset(offset),
-    db.select({ n: count() }).from(runs).where(where),
-  ])
-  return { items, total: total?.n ?? 0 }
+  return paged(db, runs, eq(runs.scheduleId, scheduleId), [desc(runs.createdAt), desc(runs.number)], limit, offset)
 }
 
 /** Enabled schedules whose next slot is due, oldest first, at most `limit` (index schedules_due_idx). */

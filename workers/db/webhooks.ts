@@ -1,6 +1,7 @@
-import { and, count, desc, eq } from 'drizzle-orm'
+import { and, desc, eq } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
+import { paged } from './paged'
 import { webhookDeliveries, webhookEndpoints } from './schema'
 
 export type EndpointRow = typeof webhookEndpoints.$inferSelect
@@ -19,12 +20,7 @@ export async function getEndpoint(db: Db, orgId: number, id: string): Promise<En
 }
 
 export async function listEndpoints(db: Db, orgId: number, limit: number, offset: number) {
-  const where = eq(webhookEndpoints.orgId, orgId)
-  const [items, [total]] = await db.batch([
-    db.select().from(webhookEndpoints).where(where).orderBy(webhookEndpoints.createdAt, webhookEndpoints.id).limit(limit).offset(offset),
-    db.select({ n: count() }).from(webhookEndpoints).where(where),
-  ])
-  return { items, total: total?.n ?? 0 }
+  return paged(db, webhookEndpoints, eq(webhookEndpoints.orgId, orgId), [webhookEndpoints.createdAt, webhookEndpoints.id], limit, offset)
 }
 
 export async function updateEndpoint(db: Db, id: string, change: Partial<Pick<EndpointRow, 'url' | 'eventTypes' | 'enabled'>>): Promise<EndpointRow> {
@@ -38,10 +34,5 @@ export async function deleteEndpoint(db: Db, id: string): Promise<void> {
 }
 
 export async function listDeliveries(db: Db, endpointId: string, limit: number, offset: number) {
-  const where = eq(webhookDeliveries.endpointId, endpointId)
-  const [items, [total]] = await db.batch([
-    db.select().from(webhookDeliveries).where(where).orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id)).limit(limit).offset(offset),
-    db.select({ n: count() }).from(webhookDeliveries).where(where),
-  ])
-  return { items, total: total?.n ?? 0 }
+  return paged(db, webhookDeliveries, eq(webhookDeliveries.endpointId, endpointId), [desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id)], limit, offset)
 }

@@ -1,15 +1,11 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../workers/env'
-import { refusedTarget } from '../workers/lib/net-guard'
-import { runResultPayload } from '../workers/runs/result'
-import { eventOf, type WebhookMessage } from '../workers/webhooks/messages'
+import { eventOf } from '../workers/webhooks/messages'
 import { costOf } from '../workers/runtime/pricing'
-import { threadStub } from '../workers/runs/stubs'
 import {
   type ChatMessage,
   type ClaimResult,
   isTerminal,
-  type JsonObject,
   type PendingInterrupt,
   type RunEvent,
   type RunSnapshot,
@@ -20,6 +16,8 @@ import {
   type WriteResult,
 } from '../workers/runs/types'
 import { type OutboxItem, type RunRow, RunStore } from './run-store'
+import { deliverOutboxItem } from './run-outbox'
+import { toSnapshot, usageOf } from './run-snapshot'
 import { SseHub } from './sse'
 
 /** A queued run nobody claimed (or whose consumer died) is sent to the queue again after this. */
@@ -27,14 +25,10 @@ export const WAKE_AFTER_MS = 60_000
 /** After this many wakes without progress the run fails instead of looping forever. */
 export const MAX_WAKES = 5
 const OUTBOX_RETRY_MS = 5_000
-const WEBHOOK_ATTEMPTS = 8
 const MAX_WAIT_MS = 300_000
 
 const nowIso = () => new Date().toISOString()
 
-export interface RunMessage {
-  run_id: string
-}
 
 /**
  * One per run. Owns the status machine, the append-only event log and its SSE fan-out, the
@@ -392,63 +386,7 @@ export class RunObject extends DurableObject<Env> {
   }
 
   async #deliver(item: OutboxItem, run: RunRow): Promise<void> {
-    const id = run.spec.run_id
-    if (item === 'enqueue') {
-      const delaySeconds = Math.max(0, Math.ceil((run.queued_ms - Date.now()) / 1000))
-      await this.env.RUN_QUEUE.send({ run_id: id } satisfies RunMessage, delaySeconds > 0 ? { delaySeconds } : undefined)
-    } else if (item === 'd1') {
-      const s = toSnapshot(run, 0)
-      const update = this.env.DB.prepare(
-        `UPDATE runs SET status = ?, output = ?, error_code = ?, error_message = ?, started_at = ?, ended_at = ?,
-           time_to_first_token_ms = ?, prompt_tokens = ?, completion_tokens = ?, total_tokens = ?,
-           cost_prompt = ?, cost_completion = ?, cost_services = ?, cost_total = ?, currency = ? WHERE id = ?`,
-      )
-        .bind(s.status, s.output, s.error?.code ?? null, s.error?.message ?? null, s.started_at, s.ended_at, s.time_to_first_token_ms,
-          s.usage.prompt_tokens, s.usage.completion_tokens, s.usage.total_tokens,
-          s.costs.prompt, s.costs.completion, s.costs.services, s.costs.total, s.costs.currency, id)
-      // A scheduled run also tells its schedule how it went, in the same round trip.
-      const schedule = run.spec.schedule_id
-        ? [this.env.DB.prepare('UPDATE schedules SET last_status = ? WHERE id = ? AND last_run_id = ?').bind(s.status, run.spec.schedule_id, id)]
-        : []
-      await this.env.DB.batch([update, ...schedule])
-      this.#store.countD1Write()
-    } else if (item === 'webhook') {
-      await this.#deliverWebhook(run)
-    } else if (item === 'notify') {
-      await this.#notify(run)
-    } else if (run.spec.thread_id) {
-      const cp = this.#store.checkpoint()
-      await threadStub(this.env, run.spec.thread_id).runChanged({
-        run_id: id,
-        status: run.status,
-        output: run.output,
-        messages: run.status === 'success' ? (cp?.messages ?? []) : [],
-      })
-    }
-  }
-
-  /** Org webhooks: only orgs with an endpoint get a queue message (a read, not a write, per run end). */
-  async #notify(run: RunRow): Promise<void> {
-    const event = eventOf(run.status)
-    if (!event) return
-    const any = await this.env.DB.prepare('SELECT 1 FROM webhook_endpoints WHERE org_id = ? AND enabled = 1 LIMIT 1').bind(run.spec.org_id).first()
-    if (any) await this.env.WEBHOOK_QUEUE.send({ kind: 'event', org_id: run.spec.org_id, run_id: run.spec.run_id, event } satisfies WebhookMessage)
-  }
-
-  /** At most WEBHOOK_ATTEMPTS tries (one per outbox retry); a 2xx ends it, anything else retries. */
-  async #deliverWebhook(run: RunRow): Promise<void> {
-    const url = run.spec.webhook
-    if (!url || run.webhook_attempts >= WEBHOOK_ATTEMPTS) return
-    this.#store.update({ webhook_attempts: run.webhook_attempts + 1 })
-    const refused = this.env.ALLOW_PRIVATE_WEBHOOKS === 'true' ? undefined : refusedTarget(url)
-    if (refused) {
-      console.error(`run ${run.spec.run_id}: webhook refused: ${refused}`)
-      return
-    }
-    const body = JSON.stringify(runResultPayload(toSnapshot(run, this.#store.lastSeq()), run.spec))
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'agentplane-webhook/1' }, body, signal: AbortSignal.timeout(10_000) })
-    await res.body?.cancel()
-    if (!res.ok && run.webhook_attempts + 1 < WEBHOOK_ATTEMPTS) throw new Error(`webhook answered ${res.status}`)
+    await deliverOutboxItem(this.env, this.#store, item, run)
   }
 
   async #schedule(): Promise<void> {
@@ -463,30 +401,5 @@ export class RunObject extends DurableObject<Env> {
     }
     if (times.length === 0) await this.ctx.storage.deleteAlarm()
     else await this.ctx.storage.setAlarm(Math.min(...times))
-  }
-}
-
-function usageOf(data: JsonObject) {
-  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0)
-  const prompt = n(data.prompt_tokens)
-  const completion = n(data.completion_tokens)
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }
-}
-
-function toSnapshot(run: RunRow, lastSeq: number): RunSnapshot {
-  return {
-    run_id: run.spec.run_id,
-    status: run.status,
-    output: run.output,
-    error: run.error,
-    interrupt: run.interrupt,
-    usage: run.usage,
-    costs: costOf(run.spec.model, run.usage),
-    time_to_first_token_ms: run.ttft_ms,
-    created_at: run.created_at,
-    started_at: run.started_at,
-    ended_at: run.ended_at,
-    last_seq: lastSeq,
-    thread_id: run.spec.thread_id,
   }
 }

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env'
 import * as agents from '../db/agents'
 import { AgentListSchema, AgentParamsSchema, AgentSchema, CreateAgentSchema, PatchAgentSchema, toAgent } from '../schemas/agents'
-import { errorResponses, ErrorSchema, jsonBody, jsonContent, systemAgent400, OrgParamsSchema, PaginationQuerySchema } from '../schemas/common'
+import { errorResponses, jsonBody, jsonContent, systemAgent400, OrgParamsSchema, PaginationQuerySchema } from '../schemas/common'
 
 const tags = ['Agents']
 

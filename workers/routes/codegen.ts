@@ -14,7 +14,6 @@ import {
   CreateAgentRunInputSchema,
   ResumeAgentRunInputSchema,
   SOURCE_TYPES,
-  sourceTypeOf,
   toAgentRun,
   toAgentRunLog,
 } from '../schemas/codegen'

@@ -139,8 +139,8 @@ async function page(c: Context<AppEnv>, code: string, version: number | undefine
 }
 
 export const instanceRoutes = new OpenAPIHono<AppEnv>()
-  .openapi(listInstancesRoute, async (c) => page(c, c.req.valid('param').agentCode, undefined, c.req.valid('query')) as never)
+  .openapi(listInstancesRoute, async (c) => page(c, c.req.valid('param').agentCode, undefined, c.req.valid('query')))
   .openapi(listVersionInstancesRoute, async (c) => {
     const { agentCode, agentVersion } = c.req.valid('param')
-    return page(c, agentCode, agentVersion, c.req.valid('query')) as never
+    return page(c, agentCode, agentVersion, c.req.valid('query'))
   })

@@ -56,7 +56,7 @@ export const runRoutes = new OpenAPIHono<AppEnv>()
   .openapi(getRunRoute, async (c) => c.json(toRun(await runsDb.getRun(c.var.db, c.var.orgId, c.req.valid('param').run_id)), 200))
   .openapi(streamRunRoute, async (c) => {
     const run = await runsDb.getRun(c.var.db, c.var.orgId, c.req.valid('param').run_id)
-    return service.streamRun(c.env, run.id, c.req.header('last-event-id') ?? c.req.query('last_event_id')) as never
+    return service.streamRun(c.env, run.id, c.req.header('last-event-id') ?? c.req.query('last_event_id'))
   })
   .openapi(waitRunRoute, async (c) => {
     const run = await runsDb.getRun(c.var.db, c.var.orgId, c.req.valid('param').run_id)

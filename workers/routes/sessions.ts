@@ -152,7 +152,7 @@ export const sessionRoutes = new OpenAPIHono<AppEnv>()
   .openapi(streamTurnRoute, async (c) => {
     const { session_id, turn_id } = c.req.valid('param')
     const run = await turnOf(c, session_id, turn_id)
-    return service.streamRun(c.env, run.id, c.req.header('last-event-id') ?? c.req.query('last_event_id')) as never
+    return service.streamRun(c.env, run.id, c.req.header('last-event-id') ?? c.req.query('last_event_id'))
   })
   .openapi(resumeTurnRoute, async (c) => {
     const { session_id, turn_id } = c.req.valid('param')

@@ -141,7 +141,7 @@ export const acpRunRoutes = new OpenAPIHono<AppEnv>()
   .openapi(streamNewThreadRun, async (c) => {
     const body = c.req.valid('json')
     const row = await start(c, body, c.req.valid('param').thread_id)
-    return (await streamOf(c, row, undefined, body.on_disconnect === 'cancel')) as never
+    return (await streamOf(c, row, undefined, body.on_disconnect === 'cancel'))
   })
   .openapi(waitNewThreadRun, async (c) => c.json(await waited(c, await start(c, c.req.valid('json'), c.req.valid('param').thread_id)), 200))
   .openapi(listThreadRuns, async (c) => {
@@ -167,7 +167,7 @@ export const acpRunRoutes = new OpenAPIHono<AppEnv>()
   })
   .openapi(streamThreadRun, async (c) => {
     const { thread_id, run_id } = c.req.valid('param')
-    return (await streamOf(c, await find(c, run_id, thread_id), lastEventId(c), false)) as never
+    return (await streamOf(c, await find(c, run_id, thread_id), lastEventId(c), false))
   })
   .openapi(cancelThreadRun, async (c) => {
     const { thread_id, run_id } = c.req.valid('param')
@@ -178,7 +178,7 @@ export const acpRunRoutes = new OpenAPIHono<AppEnv>()
   .openapi(searchRuns, async (c) => c.json((await acpDb.searchStatelessRuns(c.var.db, c.var.orgId, c.req.valid('json'))).map(toAcpRun), 200))
   .openapi(streamNewRun, async (c) => {
     const body = c.req.valid('json')
-    return (await streamOf(c, await start(c, body, null), undefined, body.on_disconnect === 'cancel')) as never
+    return (await streamOf(c, await start(c, body, null), undefined, body.on_disconnect === 'cancel'))
   })
   .openapi(waitNewRun, async (c) => c.json(await waited(c, await start(c, c.req.valid('json'), null)), 200))
   .openapi(waitRun, async (c) => c.json(await waited(c, await find(c, c.req.valid('param').run_id)), 200))
@@ -188,7 +188,7 @@ export const acpRunRoutes = new OpenAPIHono<AppEnv>()
     await remove(c, await find(c, c.req.valid('param').run_id))
     return c.body(null, 204)
   })
-  .openapi(streamRun, async (c) => (await streamOf(c, await find(c, c.req.valid('param').run_id), lastEventId(c), false)) as never)
+  .openapi(streamRun, async (c) => (await streamOf(c, await find(c, c.req.valid('param').run_id), lastEventId(c), false)))
   .openapi(cancelRun, async (c) => {
     await service.cancelRun(c.env, (await find(c, c.req.valid('param').run_id)).id, 'Cancelled by the client')
     return c.body(null, 204)

@@ -1,6 +1,6 @@
 import { Validator } from '@cfworker/json-schema'
-import acp from '../../../shared/specs/acp-openapi-0.2.3.json'
-import codegen from '../../../shared/specs/codegen-openapi.json'
+import acp from '../specs/acp-openapi-0.2.3.json'
+import codegen from '../specs/codegen-openapi.json'
 
 type Spec = { components: { schemas: Record<string, unknown> } }
 const SPECS = { codegen: codegen as unknown as Spec, acp: acp as unknown as Spec }

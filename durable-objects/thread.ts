@@ -32,11 +32,14 @@ export class ThreadObject extends DurableObject<Env> {
     this.#store = new ThreadStore(ctx.storage.sql)
   }
 
-  /** The first run of a new thread (already queued by its creator): it is the active run. */
-  async begin(threadId: string, runId: string, ephemeral: boolean): Promise<void> {
+  /**
+   * The first run of a new thread (already queued by its creator): it is the active run. Its D1
+   * row was inserted as busy in the run's own batch, so there is nothing to mirror.
+   */
+  begin(threadId: string, runId: string, ephemeral: boolean): void {
     this.#store.ensure(threadId)
     if (ephemeral) this.#store.setEphemeral()
-    await this.#set('busy', runId)
+    this.#store.set('busy', runId)
   }
 
   /** A thread created empty (ACP POST /threads). */

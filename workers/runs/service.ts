@@ -82,7 +82,7 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
       creation: input.creation ?? null,
       scheduleId: input.scheduleId ?? null,
     },
-    input.newThread && threadId ? { id: threadId, orgId: input.orgId, agentId: agent.id, createdBy: input.createdBy } : undefined,
+    input.newThread && threadId ? { id: threadId, orgId: input.orgId, agentId: agent.id, createdBy: input.createdBy, status: 'busy' } : undefined,
   )
   const spec: RunSpec = {
     run_id: id,

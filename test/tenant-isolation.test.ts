@@ -27,6 +27,10 @@ beforeAll(async () => {
   ids.run_id = runId
   ids.agent_run_id = String(run.body.id)
   ids.user_id = String(a.userId)
+  const sched = await call('POST', `${org}/schedules`, { key: a.key, body: { agent_id: agent.body.id, input: 'A secret plan', cron: '0 9 * * *' } })
+  const hook = await call('POST', `${org}/webhooks`, { key: a.key, body: { url: 'https://example.com/hook', event_types: ['run.succeeded'] } })
+  ids.schedule_id = sched.body.id
+  ids.webhook_id = hook.body.id
 })
 
 /** Valid bodies, so a 404/403 comes from isolation and not from validation. */
@@ -39,6 +43,10 @@ const BODIES: Record<string, unknown> = {
   'post /organizations/{org_id}/agent/run': { prompt: 'intrude' },
   'post /organizations/{org_id}/agent/run/resume': { agent_run_id: 'AGENT_RUN', prompt: 'continue' },
   'post /organizations/{org_id}/runs/{run_id}/resume': { answer: 'x' },
+  'post /organizations/{org_id}/schedules': { agent_id: 'AGENT', input: 'x', cron: '* * * * *' },
+  'patch /organizations/{org_id}/schedules/{schedule_id}': { enabled: false },
+  'post /organizations/{org_id}/webhooks': { url: 'https://example.com/b', event_types: ['run.failed'] },
+  'patch /organizations/{org_id}/webhooks/{webhook_id}': { enabled: false },
 }
 
 async function snapshotOrgA(): Promise<string> {
@@ -51,6 +59,8 @@ async function snapshotOrgA(): Promise<string> {
     await q('SELECT * FROM memberships WHERE org_id = ?'),
     await q('SELECT * FROM runs WHERE org_id = ? ORDER BY number'),
     await q('SELECT * FROM threads WHERE org_id = ? ORDER BY id'),
+    await q('SELECT * FROM schedules WHERE org_id = ? ORDER BY id'),
+    await q('SELECT * FROM webhook_endpoints WHERE org_id = ? ORDER BY id'),
   ])
 }
 
@@ -67,18 +77,18 @@ const fill = (path: string, orgId: number) =>
 describe('tenant isolation', () => {
   it('every org route answers 403 for another org and 404 for its objects; org A is unchanged', async ({ expect }) => {
     const routes = await orgRoutes()
-    expect(routes.length).toBeGreaterThanOrEqual(25)
+    expect(routes.length).toBeGreaterThanOrEqual(40)
     const before = await snapshotOrgA()
 
     for (const { method, path } of routes) {
       const raw = BODIES[`${method} ${path}`]
-      const body = raw && JSON.parse(JSON.stringify(raw).replace('CREDENTIAL', ids.credential_id ?? '').replace('"AGENT_RUN"', ids.agent_run_id ?? '0'))
+      const body = raw && JSON.parse(JSON.stringify(raw).replace('CREDENTIAL', ids.credential_id ?? '').replace('"AGENT_RUN"', ids.agent_run_id ?? '0').replace('"AGENT"', JSON.stringify(ids.agent_id)))
       const intoA = await call(method.toUpperCase(), `/v1${fill(path, a.orgId)}`, { key: b.key, body })
       expect(intoA.status, `${method} ${path} into org A`).toBe(403)
       expect(intoA.text).not.toContain('a-secret')
       expect(intoA.text).not.toContain('A secret plan')
 
-      if (/\{(agent_id|credential_id|grant_id|run_id|agent_run_id|user_id)\}/.test(path) || body?.credential_id || body?.agent_run_id) {
+      if (/\{(agent_id|credential_id|grant_id|run_id|agent_run_id|user_id|schedule_id|webhook_id)\}/.test(path) || body?.credential_id || body?.agent_run_id || body?.agent_id) {
         const ownOrg = await call(method.toUpperCase(), `/v1${fill(path, b.orgId)}`, { key: b.key, body })
         expect(ownOrg.status, `${method} ${path} with A's ids in org B`).toBe(404)
       }

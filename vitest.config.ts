@@ -19,7 +19,7 @@ export default defineConfig(async () => {
             ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
             DEV_API_KEY: 'ap_dev_key',
             // Webhook tests deliver to the fake server on loopback.
-            ALLOW_PRIVATE_WEBHOOKS: 'true',
+            ALLOW_PRIVATE_TARGETS: 'true',
           },
           // Queue messages reach the consumer at once instead of after a 1 s batch window.
           queueConsumers: { 'agent-runs': { maxBatchTimeout: 0 }, 'webhook-deliveries': { maxBatchTimeout: 0 } },

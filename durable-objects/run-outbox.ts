@@ -1,5 +1,5 @@
 import type { Env } from '../workers/env'
-import { refusedTarget } from '../workers/lib/net-guard'
+import { outboundRefusal } from '../workers/lib/net-guard'
 import { runResultPayload } from '../workers/runs/result'
 import { threadStub } from '../workers/runs/stubs'
 import { eventOf, type WebhookMessage } from '../workers/webhooks/messages'
@@ -82,7 +82,7 @@ async function deliverRunWebhook(env: Env, store: RunStore, run: RunRow): Promis
   const url = run.spec.webhook
   if (!url || run.webhook_attempts >= WEBHOOK_ATTEMPTS) return
   store.update({ webhook_attempts: run.webhook_attempts + 1 })
-  const refused = env.ALLOW_PRIVATE_WEBHOOKS === 'true' ? undefined : refusedTarget(url)
+  const refused = outboundRefusal(env, url)
   if (refused) {
     console.error(`run ${run.spec.run_id}: webhook refused: ${refused}`)
     return

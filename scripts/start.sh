@@ -16,7 +16,7 @@ if [ ! -f .dev.vars ]; then
   cat > .dev.vars <<VARS
 DEV_API_KEY=ap_dev_key
 ADMIN_TOKEN=dev-admin-token
-ALLOW_PRIVATE_WEBHOOKS=true
+ALLOW_PRIVATE_TARGETS=true
 ENCRYPTION_KEY=$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64"))')
 VARS
   echo "wrote .dev.vars (local secrets)"

@@ -115,6 +115,20 @@ describe('ACP thread runs', () => {
     }
   })
 
+  it('on_disconnect: cancel (the default) cancels a create-and-stream run whose client went away', async ({ expect }) => {
+    const thread = (await acp(t, 'POST', '/threads', {})).body.thread_id
+    const res = await acpFetch(t, 'POST', `/threads/${thread}/runs/stream`, run('/slow 40 /tokens 100', { stream_mode: 'custom' }))
+    const reader = res.body?.getReader()
+    await reader?.read()
+    await reader?.cancel()
+    const runs = await until(() => acp(t, 'GET', `/threads/${thread}/runs`), (r) => r.body[0]?.status === 'error')
+    expect((await acp(t, 'GET', `/threads/${thread}/runs/${runs.body[0].run_id}/wait`)).body.output).toMatchObject({ type: 'error', errcode: 499 })
+    const kept = await acpFetch(t, 'POST', `/threads/${thread}/runs/stream`, run('/slow 10 /tokens 5', { on_disconnect: 'continue' }))
+    await kept.body?.cancel()
+    const keptRun = await until(() => acp(t, 'GET', `/threads/${thread}/runs`), (r) => r.body.length === 2)
+    expect((await acp(t, 'GET', `/threads/${thread}/runs/${keptRun.body[0].run_id}/wait`)).body.run.status).toBe('success')
+  })
+
   it('interrupt → resume; resume when not interrupted is 409', async ({ expect }) => {
     const thread = (await acp(t, 'POST', '/threads', {})).body.thread_id
     const waited = await acp(t, 'POST', `/threads/${thread}/runs/wait`, run('/ask Which region?'))

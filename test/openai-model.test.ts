@@ -57,3 +57,27 @@ describe('openai/* against a local OpenAI-compatible upstream (real SSE)', () =>
     expect(done).toMatchObject({ status: 'error', error: { code: 'bad_response' } })
   })
 })
+
+describe('per-org model settings', () => {
+  it('an org endpoint and key are used for its openai/* runs; the key is never shown; only owners set them', async ({ expect }) => {
+    const org = await createTenant('org-model')
+    const url = `/v1/organizations/${org.orgId}/model-settings`
+    expect((await call('GET', url, { key: org.key })).body).toEqual({ openai_base_url: null, openai_api_key_set: false })
+    const base = `http://127.0.0.1:${inject('fakeOpenAIPort')}/v1`
+    const set = await call('PUT', url, { key: org.key, body: { openai_base_url: base, openai_api_key: 'sk-org-secret-123' } })
+    expect(set.body).toEqual({ openai_base_url: base, openai_api_key_set: true })
+    expect(set.text + (await call('GET', url, { key: org.key })).text).not.toContain('sk-org-secret-123')
+
+    const agent = await call('POST', `/v1/organizations/${org.orgId}/agents`, { key: org.key, body: { name: 'Own endpoint', model: 'openai/gpt-4o-mini' } })
+    const s = await startTurn(org, { agent_id: agent.body.id, message: 'hi from my org' })
+    expect((await waitTurn(org, s)).status).toBe('success')
+    expect((await stats()).requests.at(-1)?.authorization).toBe('Bearer sk-org-secret-123')
+
+    const { admin } = await import('./helpers/api')
+    const member = await admin('POST', '/users', { email: `member-${crypto.randomUUID()}@example.test` })
+    await admin('POST', `/organizations/${org.orgId}/members`, { user_id: member.body.id, role: 'member' })
+    const memberKey = (await admin('POST', `/users/${member.body.id}/api-keys`, { name: 'm' })).body.key
+    expect((await call('PUT', url, { key: memberKey, body: { openai_api_key: 'x' } })).status).toBe(403)
+    expect((await call('PUT', url, { key: org.key, body: { openai_base_url: 'ftp://nope' } })).status).toBe(422)
+  })
+})

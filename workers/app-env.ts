@@ -20,5 +20,6 @@ export interface AppEnv {
     principal: Principal
     /** Set by requireMember on /organizations/:org_id/* routes. */
     orgId: number
+    orgRole: 'owner' | 'member'
   }
 }

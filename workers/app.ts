@@ -21,6 +21,7 @@ import { codegenRoutes } from './routes/codegen'
 import { credentialRoutes } from './routes/credentials'
 import { instanceRoutes } from './routes/instances'
 import { meRoutes } from './routes/me'
+import { modelSettingsRoutes } from './routes/model-settings'
 import { runRoutes } from './routes/runs'
 import { scheduleRoutes } from './routes/schedules'
 import { sessionRoutes } from './routes/sessions'
@@ -47,6 +48,7 @@ function v1App() {
   v1.route('/', scheduleRoutes)
   v1.route('/', webhookRoutes)
   v1.route('/', usageRoutes)
+  v1.route('/', modelSettingsRoutes)
   return v1
 }
 

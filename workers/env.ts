@@ -25,8 +25,8 @@ export interface Env {
   ADMIN_TOKEN?: string
   /** Base64 of 32 random bytes: the AES-GCM key for credential secrets. */
   ENCRYPTION_KEY?: string
-  /** "true" only in local dev and tests: lets webhooks target loopback/private addresses. */
-  ALLOW_PRIVATE_WEBHOOKS?: string
+  /** "true" only in local dev and tests: webhooks and org model endpoints may reach loopback/private addresses. */
+  ALLOW_PRIVATE_TARGETS?: string
   /** OpenAI-compatible endpoint for `openai/*` models (default https://api.openai.com/v1). */
   OPENAI_BASE_URL?: string
   OPENAI_API_KEY?: string

@@ -15,6 +15,10 @@ export const organizations = sqliteTable('organizations', {
   monthlyBudgetUsd: real('monthly_budget_usd'),
   /** Finished runs and their events are deleted after this many days. */
   retentionDays: integer('retention_days').notNull().default(30),
+  /** Per-org OpenAI-compatible endpoint for `openai/*` models; overrides OPENAI_BASE_URL / OPENAI_API_KEY. */
+  openaiBaseUrl: text('openai_base_url'),
+  /** AES-GCM sealed (workers/lib/crypto.ts); never returned. */
+  openaiApiKeyCiphertext: text('openai_api_key_ciphertext'),
   createdAt: timestamp('created_at').notNull().default(now),
 })
 

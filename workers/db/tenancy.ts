@@ -18,9 +18,9 @@ export async function findPrincipalByKey(db: Db, key: string): Promise<Principal
 }
 
 /** The org as seen by a member (with its rate-limit override), or undefined for a non-member. */
-export async function memberOrg(db: Db, userId: number, orgId: number): Promise<{ rateLimitPerMinute: number | null } | undefined> {
+export async function memberOrg(db: Db, userId: number, orgId: number): Promise<{ rateLimitPerMinute: number | null; role: 'owner' | 'member' } | undefined> {
   return db
-    .select({ rateLimitPerMinute: organizations.rateLimitPerMinute })
+    .select({ rateLimitPerMinute: organizations.rateLimitPerMinute, role: memberships.role })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.orgId))
     .where(and(eq(memberships.userId, userId), eq(memberships.orgId, orgId)))

@@ -43,3 +43,7 @@ function isPublicIPv6(host: string): boolean {
   if (mapped?.[1]) return isPublicIPv4(mapped[1])
   return !h.startsWith('::ffff:')
 }
+
+/** refusedTarget, unless this deployment allows private targets (local dev and tests only). */
+export const outboundRefusal = (env: { ALLOW_PRIVATE_TARGETS?: string }, url: string): string | undefined =>
+  env.ALLOW_PRIVATE_TARGETS === 'true' ? undefined : refusedTarget(url)

@@ -26,5 +26,6 @@ export const requireAcpOrg = (): MiddlewareHandler<AppEnv> =>
     if (!org) throw new ApiError('forbidden', 'Not a member of this organization')
     await enforceRateLimits(c.env, [orgBucket(c.env, orgId, org.rateLimitPerMinute)])
     c.set('orgId', orgId)
+    c.set('orgRole', org.role)
     await next()
   }

@@ -5,7 +5,7 @@ import * as webhooksDb from '../db/webhooks'
 import type { Env } from '../env'
 import { ApiError } from '../errors'
 import { encryptSecret } from '../lib/crypto'
-import { refusedTarget } from '../lib/net-guard'
+import { outboundRefusal } from '../lib/net-guard'
 import { errorResponses, IdSchema, jsonBody, jsonContent, OrgParamsSchema, pageOf, PaginationQuerySchema } from '../schemas/common'
 import { endpointSecretContext } from '../webhooks/consumer'
 import { newWebhookSecret } from '../webhooks/sign'
@@ -39,7 +39,7 @@ const toWebhook = (e: webhooksDb.EndpointRow) => ({ id: e.id, url: e.url, event_
 
 /** Webhooks never target private networks on deploy; local dev and tests opt in. */
 function checkTarget(env: Env, url: string): void {
-  const refused = env.ALLOW_PRIVATE_WEBHOOKS === 'true' ? undefined : refusedTarget(url)
+  const refused = outboundRefusal(env, url)
   if (refused) throw ApiError.invalid(['body', 'url'], `url is not allowed: ${refused}`, 'url_refused')
 }
 

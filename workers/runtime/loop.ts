@@ -1,7 +1,10 @@
 import type { Env } from '../env'
 import { runStub, threadStub } from '../runs/stubs'
 import type { ChatMessage, JsonObject, RunSpec, ToolCall, Usage } from '../runs/types'
+import { createDb } from '../db/client'
+import { orgOpenAIConfig } from '../db/model-settings'
 import { modelFor } from './models'
+import { parseModelId } from './models/model-id'
 import { ModelError } from './models/types'
 import { LEASE_MS, RunStopped, RunWriter } from './run-writer'
 import { getTool, toolSpecs } from './tools/catalog'
@@ -34,7 +37,8 @@ export async function runLoop(env: Env, runId: string, owner: string): Promise<L
   try {
     const history = spec.thread_id ? await threadStub(env, spec.thread_id).messages() : []
     const system: ChatMessage[] = spec.system_prompt ? [{ role: 'system', content: spec.system_prompt }] : []
-    const { provider, model } = modelFor(env, spec.model)
+    const org = parseModelId(spec.model)?.provider === 'openai' ? await orgOpenAIConfig(createDb(env.DB), spec.org_id, env.ENCRYPTION_KEY) : {}
+    const { provider, model } = modelFor(env, spec.model, org)
     const tools = toolSpecs()
 
     for (;;) {

@@ -3,7 +3,7 @@ import { createDb } from '../db/client'
 import { runs, webhookDeliveries, webhookEndpoints } from '../db/schema'
 import type { Env } from '../env'
 import { decryptSecret } from '../lib/crypto'
-import { refusedTarget } from '../lib/net-guard'
+import { outboundRefusal } from '../lib/net-guard'
 import { costsOfRow, usageOfRow } from '../schemas/runs'
 import { signature } from './sign'
 import { type WebhookMessage, WebhookMessageSchema } from './messages'
@@ -84,7 +84,7 @@ async function deliver(env: Env, deliveryId: string): Promise<number | undefined
   const attempt = row.d.attempts + 1
   let code: number | null = null
   let error: string | null = null
-  const refused = env.ALLOW_PRIVATE_WEBHOOKS === 'true' ? undefined : refusedTarget(row.e.url)
+  const refused = outboundRefusal(env, row.e.url)
   if (refused) error = `refused: ${refused}`
   else {
     try {

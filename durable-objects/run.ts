@@ -40,6 +40,10 @@ export class RunObject extends DurableObject<Env> {
   #store: RunStore
   readonly #hub = new SseHub()
   readonly #waiters = new Set<() => void>()
+  /** In memory so the token path skips a row read: true once time to first token is stored (re-read after eviction). */
+  #firstTokenSeen = false
+  /** Set when a state change owes the outside world something; cleared when the outbox is delivered. */
+  #owed = false
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -102,7 +106,7 @@ export class RunObject extends DurableObject<Env> {
       this.#emit(events)
     })
     // Usage can end the run (budget): deliver that state change like any other.
-    if ((this.#store.get()?.outbox.length ?? 0) > 0) await this.#afterChange()
+    if (this.#owed) await this.#afterChange()
     return result
   }
 
@@ -329,8 +333,11 @@ export class RunObject extends DurableObject<Env> {
   }
 
   #noteFirstToken(): void {
+    if (this.#firstTokenSeen) return
     const run = this.#store.get()
-    if (run && run.ttft_ms === null && run.started_ms !== null) this.#store.update({ ttft_ms: Date.now() - run.started_ms })
+    if (!run || run.started_ms === null) return
+    if (run.ttft_ms === null) this.#store.update({ ttft_ms: Date.now() - run.started_ms })
+    this.#firstTokenSeen = true
   }
 
   #queue(delayMs: number): void {
@@ -339,6 +346,7 @@ export class RunObject extends DurableObject<Env> {
   }
 
   #addOutbox(item: OutboxItem): void {
+    this.#owed = true
     const outbox = this.#store.get()?.outbox ?? []
     if (!outbox.includes(item)) this.#store.update({ outbox: JSON.stringify([...outbox, item]) })
   }
@@ -368,6 +376,7 @@ export class RunObject extends DurableObject<Env> {
 
   /** Delivers the outbox; what fails stays for the alarm. Then re-arms the one alarm. */
   async #afterChange(): Promise<void> {
+    this.#owed = false
     const run = this.#store.get()
     if (!run) return
     const left: OutboxItem[] = []

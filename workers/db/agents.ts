@@ -69,6 +69,10 @@ export async function getSystemAgent(db: Db, orgId: number): Promise<AgentRow> {
   return row
 }
 
+/** The named agent, or the org's system agent when none is named (every dialect's default). */
+export const agentOrSystem = (db: Db, orgId: number, agentId?: string | null): Promise<AgentRow> =>
+  agentId ? getAgent(db, orgId, agentId) : getSystemAgent(db, orgId)
+
 /** A mutable (custom) agent, or 400 for the system agent. */
 export async function getCustomAgent(db: Db, orgId: number, agentId: string): Promise<AgentRow> {
   const row = await getAgent(db, orgId, agentId)

@@ -71,7 +71,7 @@ export const codegenRoutes = new OpenAPIHono<AppEnv>()
   .openapi(createAgentRunRoute, async (c) => {
     const body = c.req.valid('json')
     const db = c.var.db
-    const agent = body.agent_id ? await agents.getAgent(db, c.var.orgId, body.agent_id) : await agents.getSystemAgent(db, c.var.orgId)
+    const agent = await agents.agentOrSystem(db, c.var.orgId, body.agent_id)
     // Each Codegen run opens its own thread, so /resume can continue the conversation.
     const created = await service.createRun(db, c.env, {
       orgId: c.var.orgId,

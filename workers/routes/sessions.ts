@@ -104,7 +104,7 @@ export const sessionRoutes = new OpenAPIHono<AppEnv>()
     }
     const agentId = thread?.agentId ?? body.agent_id
     const agent = thread
-      ? agentId ? await agents.getAgent(db, thread.orgId, agentId) : await agents.getSystemAgent(db, thread.orgId)
+      ? await agents.agentOrSystem(db, thread.orgId, agentId)
       : agentId ? await agents.findAgentForUser(db, userId, agentId) : await agents.findSystemAgentForUser(db, userId, body.org_id)
     const sessionId = thread?.id ?? crypto.randomUUID()
     const created = await service.createRun(db, c.env, {

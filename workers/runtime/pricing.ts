@@ -20,5 +20,3 @@ export function costOf(model: string, usage: Usage, services = 0): Costs {
   const completion = round((usage.completion_tokens * p.completion) / 1e6)
   return { prompt, completion, services, total: round(prompt + completion + services), currency: 'USD' }
 }
-
-export const ZERO_USAGE: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }

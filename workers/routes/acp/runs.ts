@@ -71,7 +71,7 @@ async function start(c: Context<AppEnv>, body: RunCreateStateful | RunCreateStat
       newThread = true
     }
   }
-  const agent = body.agent_id ? await agents.getAgent(db, c.var.orgId, body.agent_id) : await agents.getSystemAgent(db, c.var.orgId)
+  const agent = await agents.agentOrSystem(db, c.var.orgId, body.agent_id)
   const stateless = threadId === null
   const created = await service.createRun(db, c.env, {
     orgId: c.var.orgId,

@@ -18,8 +18,8 @@ export default defineConfig(async () => {
             ADMIN_TOKEN: 'test-admin-token',
             ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
             DEV_API_KEY: 'ap_dev_key',
-            // Webhook tests deliver to the fake server on loopback.
-            ALLOW_PRIVATE_TARGETS: 'true',
+            // Webhook and model tests reach the fake on 127.0.0.1; every other inward form stays refused.
+            ALLOW_PRIVATE_TARGETS: '127.0.0.1',
           },
           // Queue messages reach the consumer at once instead of after a 1 s batch window.
           queueConsumers: { 'agent-runs': { maxBatchTimeout: 0 }, 'webhook-deliveries': { maxBatchTimeout: 0 } },

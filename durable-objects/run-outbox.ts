@@ -1,5 +1,5 @@
 import type { Env } from '../workers/env'
-import { outboundRefusal } from '../workers/lib/net-guard'
+import { guardedFetch, OutboundRefused } from '../workers/lib/net-guard'
 import { runResultPayload } from '../workers/runs/result'
 import { threadStub } from '../workers/runs/stubs'
 import { eventOf, type WebhookMessage } from '../workers/webhooks/messages'
@@ -82,13 +82,17 @@ async function deliverRunWebhook(env: Env, store: RunStore, run: RunRow): Promis
   const url = run.spec.webhook
   if (!url || run.webhook_attempts >= WEBHOOK_ATTEMPTS) return
   store.update({ webhook_attempts: run.webhook_attempts + 1 })
-  const refused = outboundRefusal(env, url)
-  if (refused) {
-    console.error(`run ${run.spec.run_id}: webhook refused: ${refused}`)
+  const body = JSON.stringify(runResultPayload(toSnapshot(run, store.lastSeq()), run.spec))
+  let res: Response
+  try {
+    // Redirects are not followed: a 3xx is a failed attempt (a webhook target may not steer the body elsewhere).
+    const headers = { 'content-type': 'application/json', 'user-agent': 'agentplane-webhook/1' }
+    res = await guardedFetch(env, url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) }, { maxRedirects: 0 })
+  } catch (err) {
+    if (!(err instanceof OutboundRefused)) throw err
+    console.error(`run ${run.spec.run_id}: webhook refused: ${err.message}`)
     return
   }
-  const body = JSON.stringify(runResultPayload(toSnapshot(run, store.lastSeq()), run.spec))
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'agentplane-webhook/1' }, body, signal: AbortSignal.timeout(10_000) })
   await res.body?.cancel()
   if (!res.ok && run.webhook_attempts + 1 < WEBHOOK_ATTEMPTS) throw new Error(`webhook answered ${res.status}`)
 }

@@ -46,6 +46,8 @@ const MIGRATIONS = [
   `CREATE TABLE tool_results (tool_call_id TEXT PRIMARY KEY, result TEXT NOT NULL)`,
   `ALTER TABLE run ADD COLUMN start_at_ms INTEGER NOT NULL DEFAULT 0`,
   `ALTER TABLE run ADD COLUMN webhook_attempts INTEGER NOT NULL DEFAULT 0`,
+  // Consecutive transient model failures of the current step; a checkpoint (step done) resets it.
+  `ALTER TABLE run ADD COLUMN step_failures INTEGER NOT NULL DEFAULT 0`,
 ]
 
 /** Work owed to the outside world after a state change, retried by the alarm until done. */
@@ -73,6 +75,7 @@ export interface RunRow {
   /** Not before this time (after_seconds), also for runs held until their thread admits them. */
   start_at_ms: number
   webhook_attempts: number
+  step_failures: number
   d1_writes: number
   outbox: OutboxItem[]
 }
@@ -153,13 +156,14 @@ export class RunStore {
       queued_ms: Number(r.queued_ms),
       start_at_ms: Number(r.start_at_ms),
       webhook_attempts: Number(r.webhook_attempts),
+      step_failures: Number(r.step_failures),
       d1_writes: Number(r.d1_writes),
       outbox: json<OutboxItem[]>(r.outbox ?? '[]'),
     }
   }
 
   /** Partial update of the run row; keys are column names. */
-  update(fields: Partial<Record<'status' | 'output' | 'error' | 'interrupt' | 'lease_owner' | 'lease_expires_ms' | 'attempt' | 'started_at' | 'started_ms' | 'ended_at' | 'ttft_ms' | 'wakes' | 'queued_ms' | 'deadline_ms' | 'start_at_ms' | 'webhook_attempts' | 'outbox', SqlStorageValue>>): void {
+  update(fields: Partial<Record<'status' | 'output' | 'error' | 'interrupt' | 'lease_owner' | 'lease_expires_ms' | 'attempt' | 'started_at' | 'started_ms' | 'ended_at' | 'ttft_ms' | 'wakes' | 'queued_ms' | 'deadline_ms' | 'start_at_ms' | 'webhook_attempts' | 'step_failures' | 'outbox', SqlStorageValue>>): void {
     const keys = Object.keys(fields) as (keyof typeof fields)[]
     if (keys.length === 0) return
     this.#exec(`UPDATE run SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = 1`, ...keys.map((k) => fields[k] ?? null))

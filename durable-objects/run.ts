@@ -25,6 +25,11 @@ export const WAKE_AFTER_MS = 60_000
 /** After this many wakes without progress the run fails instead of looping forever. */
 export const MAX_WAKES = 5
 const OUTBOX_RETRY_MS = 5_000
+/** Consecutive transient model failures of one step before the run fails `upstream_unavailable`. */
+export const MAX_STEP_FAILURES = 5
+/** Re-queue waits: 1 s, 2 s, 4 s, 8 s… capped at 60 s (a longer Retry-After wins). */
+const BACKOFF_BASE_MS = 1_000
+const BACKOFF_MAX_MS = 60_000
 const MAX_WAIT_MS = 300_000
 
 const nowIso = () => new Date().toISOString()
@@ -115,7 +120,10 @@ export class RunObject extends DurableObject<Env> {
   }
 
   async checkpoint(owner: string, leaseMs: number, step: number, messages: ChatMessage[]): Promise<WriteResult> {
-    return this.#guarded(owner, leaseMs, () => this.#store.saveCheckpoint(step, messages))
+    return this.#guarded(owner, leaseMs, (run) => {
+      this.#store.saveCheckpoint(step, messages)
+      if (run.step_failures) this.#store.update({ step_failures: 0 })
+    })
   }
 
   /** The model asked the user something: park the run until resume(). */
@@ -145,14 +153,23 @@ export class RunObject extends DurableObject<Env> {
   }
 
   /**
-   * A transient failure (429 with Retry-After, 5xx): release the lease and come back through the
-   * queue after `delayMs`, resuming from the checkpoint. The run stays `running`.
+   * A transient failure (429 with Retry-After, 5xx, unreachable): release the lease and come back
+   * through the queue, resuming from the checkpoint; the run stays `running`. The wait doubles with
+   * each consecutive failure of the step (Retry-After when longer). The count lives here, so it
+   * survives re-queueing: after MAX_STEP_FAILURES the run fails `upstream_unavailable`.
    */
   async defer(owner: string, delayMs: number, reason: string): Promise<WriteResult> {
-    const result = await this.#guarded(owner, 0, () => {
-      this.#emit([{ type: 'status', data: { status: 'running', retry_in_ms: delayMs, reason } }])
-      this.#store.update({ lease_owner: null, lease_expires_ms: 0 })
-      this.#queue(delayMs)
+    const result = await this.#guarded(owner, 0, (run) => {
+      const failures = run.step_failures + 1
+      if (failures >= MAX_STEP_FAILURES) {
+        const message = `The model endpoint failed ${failures} times in a row (last: ${reason})`
+        this.#transition(run, 'error', { step_failures: failures, error: JSON.stringify({ code: 'upstream_unavailable', message }) })
+        return
+      }
+      const wait = Math.max(delayMs, Math.min(BACKOFF_BASE_MS * 2 ** (failures - 1), BACKOFF_MAX_MS))
+      this.#emit([{ type: 'status', data: { status: 'running', retry_in_ms: wait, reason, attempt: failures } }])
+      this.#store.update({ lease_owner: null, lease_expires_ms: 0, step_failures: failures })
+      this.#queue(wait)
     })
     await this.#afterChange()
     return result

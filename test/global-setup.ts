@@ -5,6 +5,12 @@ import { portOf, startFakeOpenAI } from './fixtures/fake-openai'
 /** Starts the fake OpenAI-compatible upstream once for the whole run (Node side of vitest). */
 export default async function setup(project: TestProject) {
   const server = await startFakeOpenAI()
+  // A second port of the same fake: another origin on loopback, for cross-origin redirects.
+  const other = await startFakeOpenAI()
   project.provide('fakeOpenAIPort', portOf(server))
-  return () => new Promise<void>((resolve) => server.close(() => resolve()))
+  project.provide('fakeOtherPort', portOf(other))
+  const close = (s: typeof server) => new Promise<void>((resolve) => s.close(() => resolve()))
+  return async () => {
+    await Promise.all([close(server), close(other)])
+  }
 }

@@ -2,6 +2,7 @@
 declare module 'vitest' {
   export interface ProvidedContext {
     fakeOpenAIPort: number
+    fakeOtherPort: number
   }
 }
 export {}

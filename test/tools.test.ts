@@ -39,7 +39,7 @@ describe('tool round trips through the loop', () => {
     const t = await createTenant('fetch')
     const s = await startTurn(t, { message: '/tool web_fetch {"url":"http://169.254.169.254/latest/meta-data"}' })
     expect((await waitTurn(t, s)).status).toBe('success')
-    expect(JSON.parse(String(await toolResult(s.turn_id))).error).toMatch(/refused .*not a public address/)
+    expect(JSON.parse(String(await toolResult(s.turn_id))).error).toMatch(/^refused http:\/\/169\.254\.169\.254\/latest\/meta-data: 169\.254\.169\.254 is not a global unicast address$/)
   })
 
   it('memory: write needs frontmatter with title and source; a later turn reads it back', async ({ expect }) => {

@@ -3,7 +3,7 @@ import { createDb } from '../db/client'
 import { runs, webhookDeliveries, webhookEndpoints } from '../db/schema'
 import type { Env } from '../env'
 import { decryptSecret } from '../lib/crypto'
-import { outboundRefusal } from '../lib/net-guard'
+import { guardedFetch, outboundRefusal } from '../lib/net-guard'
 import { costsOfRow, usageOfRow } from '../schemas/runs'
 import { signature } from './sign'
 import { type WebhookMessage, WebhookMessageSchema } from './messages'
@@ -90,7 +90,8 @@ async function deliver(env: Env, deliveryId: string): Promise<number | undefined
     try {
       const secret = await decryptSecret(env.ENCRYPTION_KEY ?? '', row.e.secretCiphertext, endpointSecretContext(row.e.orgId, row.e.id))
       const at = Math.floor(Date.now() / 1000)
-      const res = await fetch(row.e.url, {
+      // Signed deliveries never follow a redirect: a 3xx counts as a failed attempt.
+      const res = await guardedFetch(env, row.e.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -100,9 +101,8 @@ async function deliver(env: Env, deliveryId: string): Promise<number | undefined
           'x-agentplane-signature': await signature(secret, row.d.payload, at),
         },
         body: row.d.payload,
-        redirect: 'manual',
         signal: AbortSignal.timeout(10_000),
-      })
+      }, { maxRedirects: 0 })
       code = res.status
       await res.body?.cancel()
     } catch (err) {

@@ -5,6 +5,7 @@ import * as acpDb from '../../db/acp'
 import * as agents from '../../db/agents'
 import * as runsDb from '../../db/runs'
 import { ApiError } from '../../errors'
+import { outboundRefusal } from '../../lib/net-guard'
 import * as service from '../../runs/service'
 import { runStub } from '../../runs/stubs'
 import { parseModelId } from '../../runtime/models/model-id'
@@ -62,6 +63,8 @@ async function start(c: Context<AppEnv>, body: RunCreateStateful | RunCreateStat
   if (!input.trim()) throw ApiError.invalid(['body', 'input'], 'input must carry the message to run (a string, or {input} or {messages})')
   const model = body.config?.model
   if (model !== undefined && !parseModelId(model)) throw ApiError.invalid(['body', 'config', 'model'], 'model must be provider/model')
+  const refused = body.webhook ? outboundRefusal(c.env, body.webhook) : undefined
+  if (refused) throw ApiError.invalid(['body', 'webhook'], `webhook is not allowed: ${refused}`, 'url_refused')
   let newThread = false
   if (threadId !== null) {
     const existing = await acpDb.findThread(db, threadId)

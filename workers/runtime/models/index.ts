@@ -18,6 +18,7 @@ export function modelFor(env: Env, id: string, org: { baseUrl?: string; apiKey?:
           baseUrl: org.baseUrl ?? env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
           // An org endpoint never gets the deployment's key: it gets its own, or none.
           apiKey: org.baseUrl ? org.apiKey : (org.apiKey ?? env.OPENAI_API_KEY),
+          guard: env,
         }),
         model: parsed.model,
       }

@@ -1,3 +1,4 @@
+import { guardedFetch, OutboundRefused } from '../../lib/net-guard'
 import type { ChatMessage, ToolCall } from '../../runs/types'
 import { sseData } from './sse-lines'
 import { ModelError, type ModelChunk, type ModelProvider, type ModelRequest } from './types'
@@ -5,6 +6,8 @@ import { ModelError, type ModelChunk, type ModelProvider, type ModelRequest } fr
 export interface OpenAIConfig {
   baseUrl: string
   apiKey: string | undefined
+  /** The outbound policy (net-guard): checked on every call and every redirect hop. */
+  guard: { ALLOW_PRIVATE_TARGETS?: string }
   /** Retries inside one delivery for 429/5xx before the first chunk; longer waits go back to the queue. */
   maxAttempts?: number
   maxInlineWaitMs?: number
@@ -76,7 +79,7 @@ export class OpenAIModel implements ModelProvider {
   }
 
   async #post(req: ModelRequest): Promise<Response> {
-    const { baseUrl, apiKey, maxAttempts = 3, maxInlineWaitMs = 10_000 } = this.config
+    const { baseUrl, apiKey, guard, maxAttempts = 3, maxInlineWaitMs = 10_000 } = this.config
     const body = JSON.stringify({
       model: req.model,
       messages: req.messages.map(wire),
@@ -87,14 +90,16 @@ export class OpenAIModel implements ModelProvider {
     for (let attempt = 1; ; attempt++) {
       let res: Response
       try {
-        res = await fetch(`${baseUrl.replace(/\/$/, '')}/chat/completions`, {
+        // Redirects: a 307/308 to the same origin is followed with the body; the key never goes to another origin.
+        res = await guardedFetch(guard, `${baseUrl.replace(/\/$/, '')}/chat/completions`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
           body,
           signal: req.signal,
-        })
+        }, { maxRedirects: 3 })
       } catch (err) {
         if (req.signal.aborted) throw err
+        if (err instanceof OutboundRefused) throw new ModelError('config_error', `model endpoint refused: ${err.message}`, false)
         throw new ModelError('upstream_error', `model endpoint unreachable: ${err instanceof Error ? err.message : String(err)}`, true, 2000 * attempt)
       }
       if (res.ok) return res

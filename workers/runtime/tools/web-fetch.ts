@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { refusedTarget } from '../../lib/net-guard'
+import { guardedFetch, OutboundRefused } from '../../lib/net-guard'
 import { defineTool, describe, ToolError } from './types'
 
 const MAX_BYTES = 2 * 1024 * 1024
@@ -59,25 +59,20 @@ export const webFetch = defineTool({
   input: z.object({ url: z.string().max(4096), max_chars: z.number().int().min(100).max(200_000).default(20_000) }),
   metadata: { display_name: 'Загрузка страницы', category: 'external', result_type: 'contextual', timeout_ms: TIMEOUT_MS, is_mutating: false, is_idempotent: true, is_query_tool: true },
   run: async (args, ctx) => {
-    let url = args.url
     const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(TIMEOUT_MS)])
-    for (let hop = 0; ; hop++) {
-      const refused = refusedTarget(url)
-      if (refused) throw new ToolError(`refused ${url}: ${refused}`)
-      const res = await fetch(url, { redirect: 'manual', signal, headers: { 'user-agent': 'agentplane-web-fetch/1', accept: 'text/html,application/json,text/plain;q=0.9,*/*;q=0.5' } })
-      const location = res.headers.get('location')
-      if (res.status >= 300 && res.status < 400 && location) {
-        if (hop >= MAX_REDIRECTS) throw new ToolError(`too many redirects from ${args.url}`)
-        url = new URL(location, url).toString()
-        continue
-      }
-      const type = res.headers.get('content-type') ?? ''
-      const raw = await readCapped(res)
-      const text = type.includes('html') ? readableText(raw) : raw
-      return {
-        kind: 'result',
-        result: JSON.stringify({ status: res.status, url, content_type: type, text: text.slice(0, args.max_chars), truncated: text.length > args.max_chars }),
-      }
+    let res: Response
+    try {
+      res = await guardedFetch(ctx.env, args.url, { signal, headers: { 'user-agent': 'agentplane-web-fetch/1', accept: 'text/html,application/json,text/plain;q=0.9,*/*;q=0.5' } }, { maxRedirects: MAX_REDIRECTS })
+    } catch (err) {
+      if (err instanceof OutboundRefused) throw new ToolError(`refused ${args.url}: ${err.message}`)
+      throw err
+    }
+    const type = res.headers.get('content-type') ?? ''
+    const raw = await readCapped(res)
+    const text = type.includes('html') ? readableText(raw) : raw
+    return {
+      kind: 'result',
+      result: JSON.stringify({ status: res.status, url: res.url || args.url, content_type: type, text: text.slice(0, args.max_chars), truncated: text.length > args.max_chars }),
     }
   },
 })

@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../workers/env'
+import { errorForLog } from '../workers/lib/log'
 import { eventOf } from '../workers/webhooks/messages'
 import { costOf } from '../workers/runtime/pricing'
 import {
@@ -401,7 +402,7 @@ export class RunObject extends DurableObject<Env> {
       try {
         await this.#deliver(item, run)
       } catch (err) {
-        console.error(`run ${run.spec.run_id}: outbox ${item} failed: ${err instanceof Error ? err.message : String(err)}`)
+        console.error(`run ${run.spec.run_id}: outbox ${item} failed: ${errorForLog(err)}`)
         left.push(item)
       }
     }

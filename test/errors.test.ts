@@ -56,7 +56,9 @@ describe('error mapping', () => {
     for (const q of ['limit=abc', 'limit=1e309', 'offset=NaN', 'limit=', 'limit=2&limit=3']) {
       expect((await call('GET', `${url}?${q}`, { key: t.key })).status, q).toBeLessThan(500)
     }
-    expect((await call('GET', `${url}/${'%00'.repeat(50)}`, { key: t.key })).status).toBe(404)
+    const nul = await call('GET', `${url}/${'%00'.repeat(50)}`, { key: t.key })
+    expect(nul.status).toBe(422)
+    expect(nul.body.detail[0].loc).toEqual(['path', 'agent_id'])
     expect((await call('GET', `/v1/organizations/${'9'.repeat(40)}/agents`, { key: t.key })).status).toBe(422)
   })
 

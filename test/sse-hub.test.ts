@@ -1,5 +1,5 @@
 import { afterEach, describe, it, vi } from 'vitest'
-import { HEARTBEAT_MS, SseHub } from '../durable-objects/sse'
+import { SseHub } from '../durable-objects/sse'
 import type { StoredEvent } from '../workers/runs/types'
 
 afterEach(() => vi.useRealTimers())
@@ -18,9 +18,14 @@ describe('SseHub', () => {
     const hub = new SseHub()
     const reader = hub.subscribe(0, () => [], false).getReader()
     expect(await drain(reader, 1)).toBe('retry: 1000\n\n')
-    vi.advanceTimersByTime(HEARTBEAT_MS * 2)
-    expect(await drain(reader, 2)).toBe(': keepalive\n\n: keepalive\n\n')
-    expect(HEARTBEAT_MS).toBeLessThanOrEqual(15_000)
+    // The README promises a keepalive every 15 s: none before the mark, one at it, one per period after.
+    vi.advanceTimersByTime(14_999)
+    hub.publish([ev(1)])
+    expect(await drain(reader, 1)).toBe('id: 1\nevent: message_delta\ndata: {"text":"t1"}\n\n')
+    vi.advanceTimersByTime(1)
+    expect(await drain(reader, 1)).toBe(': keepalive\n\n')
+    vi.advanceTimersByTime(15_000)
+    expect(await drain(reader, 1)).toBe(': keepalive\n\n')
     hub.closeAll()
     expect((await reader.read()).done).toBe(true)
   })

@@ -8,6 +8,7 @@ import { acpErrors } from './dialects/acp-errors'
 import { fastapiErrors } from './dialects/fastapi-errors'
 import { problemDetails } from './dialects/problem-details'
 import { ApiError } from './errors'
+import { logUnhandled } from './lib/log'
 import { requireAcpOrg } from './middleware/acp-org'
 import { requireAdmin } from './middleware/admin'
 import { requireApiKey, requireMember } from './middleware/auth'
@@ -95,7 +96,7 @@ export function createApp() {
   app.route('/admin', adminApp())
   app.notFound((c) => fastapiErrors(new ApiError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), c))
   app.onError((err, c) => {
-    console.error(`[${c.get('requestId')}] unhandled ${err.name}: ${err.message}`, err.stack)
+    if (!(err instanceof ApiError)) logUnhandled(c, err)
     return fastapiErrors(err instanceof ApiError ? err : new ApiError('internal', 'Internal server error'), c)
   })
   return app

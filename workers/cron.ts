@@ -4,6 +4,7 @@ import { createDb } from './db/client'
 import * as schedulesDb from './db/schedules'
 import { runs, webhookDeliveries } from './db/schema'
 import type { Env } from './env'
+import { errorForLog } from './lib/log'
 import { ApiError } from './errors'
 import { startScheduledRun } from './runs/schedules'
 import { runStub } from './runs/stubs'
@@ -89,7 +90,7 @@ export async function tick(env: Env, now: Date): Promise<Record<string, number |
     try {
       out[name] = await job(env, now)
     } catch (err) {
-      out[name] = `failed: ${err instanceof Error ? err.message : String(err)}`
+      out[name] = `failed: ${errorForLog(err)}`
       console.error(`cron ${name} failed: ${err instanceof Error ? err.message : String(err)}`)
     }
   }

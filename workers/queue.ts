@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Env } from './env'
+import { errorForLog } from './lib/log'
 import { runLoop } from './runtime/loop'
 import { LEASE_MS } from './runtime/run-writer'
 
@@ -25,7 +26,7 @@ export async function consumeRuns(batch: MessageBatch<unknown>, env: Env): Promi
         if (outcome.kind === 'retry') message.retry({ delaySeconds: Math.max(1, Math.ceil(outcome.delayMs / 1000)) })
         else message.ack()
       } catch (err) {
-        console.error(`agent-runs: run ${body.data.run_id} crashed: ${err instanceof Error ? err.message : String(err)}`)
+        console.error(`agent-runs: run ${body.data.run_id} crashed: ${errorForLog(err)}`)
         message.retry({ delaySeconds: Math.ceil(LEASE_MS / 1000) })
       }
     }),

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, like, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
 import { agents, runs, threads } from './schema'
@@ -16,7 +16,8 @@ export async function searchAgents(db: Db, orgId: number, q: { name?: string; ve
       and(
         eq(agents.orgId, orgId),
         isNull(agents.deletedAt),
-        q.name ? or(eq(agents.code, q.name), like(agents.name, q.name)) : undefined,
+        // Equality, case-insensitive like the LIKE it replaces: D1 refuses LIKE patterns over 50 bytes.
+        q.name ? or(eq(agents.code, q.name), sql`lower(${agents.name}) = lower(${q.name})`) : undefined,
         version !== undefined ? eq(agents.version, version) : undefined,
       ),
     )

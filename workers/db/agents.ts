@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, like, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
 import type { CreateAgent, PatchAgent } from '../schemas/agents'
@@ -92,7 +92,7 @@ export function slugify(name: string): string {
 /** The first free `base`, `base-2`, `base-3`… among the org's live agents. */
 async function freeCode(db: Db, orgId: number, base: string): Promise<string> {
   const taken = new Set(
-    (await db.select({ code: agents.code }).from(agents).where(and(live(orgId), like(agents.code, `${base}%`)))).map((r) => r.code),
+    (await db.select({ code: agents.code }).from(agents).where(and(live(orgId), sql`substr(${agents.code}, 1, ${base.length}) = ${base}`))).map((r) => r.code),
   )
   let code = base
   for (let n = 2; taken.has(code); n++) code = `${base}-${n}`

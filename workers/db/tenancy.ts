@@ -142,7 +142,10 @@ export async function monthBudget(db: Db, orgId: number, now = new Date(), alway
 }
 
 export async function setOrganizationLimits(db: Db, orgId: number, change: Partial<Pick<Organization, 'rateLimitPerMinute' | 'monthlyBudgetUsd' | 'retentionDays'>>): Promise<Organization> {
-  const [org] = await db.update(organizations).set(change).where(eq(organizations.id, orgId)).returning()
+  // An empty patch is a no-op that answers the org (drizzle refuses an empty SET).
+  const [org] = Object.keys(change).length
+    ? await db.update(organizations).set(change).where(eq(organizations.id, orgId)).returning()
+    : await db.select().from(organizations).where(eq(organizations.id, orgId))
   if (!org) throw ApiError.notFound('Organization')
   return org
 }

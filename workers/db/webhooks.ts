@@ -24,7 +24,10 @@ export async function listEndpoints(db: Db, orgId: number, limit: number, offset
 }
 
 export async function updateEndpoint(db: Db, id: string, change: Partial<Pick<EndpointRow, 'url' | 'eventTypes' | 'enabled'>>): Promise<EndpointRow> {
-  const [row] = await db.update(webhookEndpoints).set(change).where(eq(webhookEndpoints.id, id)).returning()
+  // An empty patch is a no-op that answers the endpoint (drizzle refuses an empty SET).
+  const [row] = Object.keys(change).length
+    ? await db.update(webhookEndpoints).set(change).where(eq(webhookEndpoints.id, id)).returning()
+    : await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id))
   if (!row) throw ApiError.notFound('Webhook')
   return row
 }

@@ -5,6 +5,8 @@ import { HTTPException } from 'hono/http-exception'
 import type { ZodError } from 'zod'
 import type { AppEnv } from '../app-env'
 import { ApiError, type Issue } from '../errors'
+import { logUnhandled } from '../lib/log'
+import { badInput } from './input-text'
 
 /** Turns an ApiError into this dialect's status and body. */
 export type ErrorMapper = (err: ApiError, c: Context<AppEnv>) => Response
@@ -47,10 +49,11 @@ export function createDialect(mapBody: ErrorMapper): OpenAPIHono<AppEnv> {
   }
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
-      if (!result.success) {
-        const issues = zodIssues(result.error, LOC[result.target] ?? result.target)
-        return mapError(new ApiError('invalid', 'Request validation failed', issues), c)
-      }
+      const root = LOC[result.target] ?? result.target
+      if (!result.success) return mapError(new ApiError('invalid', 'Request validation failed', zodIssues(result.error, root)), c)
+      // Every string a route reads passes here: one check for NUL, lone surrogates and depth, in every dialect.
+      const bad = badInput(result.data, root)
+      if (bad) return mapError(new ApiError('invalid', bad.msg, [bad]), c)
     },
   })
   app.use(
@@ -63,7 +66,7 @@ export function createDialect(mapBody: ErrorMapper): OpenAPIHono<AppEnv> {
     if (err instanceof ApiError) return mapError(err, c)
     if (err instanceof HTTPException) return mapError(fromHttpException(err), c)
     // Unknown faults: logged once with the request id; the message never carries request data.
-    console.error(`[${c.get('requestId')}] unhandled ${err.name}: ${err.message}`, err.stack)
+    logUnhandled(c, err)
     return mapError(new ApiError('internal', 'Internal server error'), c)
   })
   return app

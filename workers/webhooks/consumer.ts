@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import { createDb } from '../db/client'
 import { runs, webhookDeliveries, webhookEndpoints } from '../db/schema'
 import type { Env } from '../env'
+import { errorForLog } from '../lib/log'
 import { decryptSecret } from '../lib/crypto'
 import { guardedFetch, outboundRefusal } from '../lib/net-guard'
 import { costsOfRow, usageOfRow } from '../schemas/runs'
@@ -31,7 +32,7 @@ export async function consumeWebhooks(batch: MessageBatch<unknown>, env: Env): P
       if (retryIn === undefined) message.ack()
       else message.retry({ delaySeconds: retryIn })
     } catch (err) {
-      console.error(`webhook-deliveries: ${err instanceof Error ? err.message : String(err)}`)
+      console.error(`webhook-deliveries: ${errorForLog(err)}`)
       message.retry({ delaySeconds: backoffSeconds(message.attempts) })
     }
   }

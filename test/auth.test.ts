@@ -128,3 +128,32 @@ describe('request ids', () => {
     expect(echoed.headers.get('x-request-id')).toBe('trace-abc-123')
   })
 })
+
+describe('failed authentication is rate limited', () => {
+  const url = '/v1/users/me'
+  const from = (ip: string, key: string) => call('GET', url, { key, headers: { 'cf-connecting-ip': ip } })
+
+  it('by client address: the 21st wrong key within a minute is a 429 with Retry-After; a valid key still passes', async ({ expect }) => {
+    const statuses: number[] = []
+    for (let i = 0; i < 21; i++) statuses.push((await from('203.0.113.7', `ap_wrong${i}-${crypto.randomUUID()}`)).status)
+    expect(statuses).toEqual([...Array<number>(20).fill(401), 429])
+    const limited = await from('203.0.113.7', `ap_other-${crypto.randomUUID()}`)
+    expect(limited.status).toBe(429)
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    expect(limited.body).toMatchObject({ code: 'rate_limited' })
+    expect((await from('203.0.113.7', a.key)).status).toBe(200)
+    expect((await from('203.0.113.8', `ap_fresh-${crypto.randomUUID()}`)).status).toBe(401)
+  })
+
+  it('by key prefix: one wrong key tried from many addresses', async ({ expect }) => {
+    const statuses: number[] = []
+    for (let i = 0; i < 21; i++) statuses.push((await from(`198.51.100.${i}`, 'ap_Zz9leaked-and-revoked')).status)
+    expect(statuses).toEqual([...Array<number>(20).fill(401), 429])
+  })
+
+  it('the admin token too', async ({ expect }) => {
+    const statuses: number[] = []
+    for (let i = 0; i < 21; i++) statuses.push((await call('GET', '/admin/organizations/1', { key: `guess-${i}-${crypto.randomUUID()}`, headers: { 'cf-connecting-ip': '192.0.2.99' } })).status)
+    expect(statuses).toEqual([...Array<number>(20).fill(401), 429])
+  })
+})

@@ -15,6 +15,8 @@ export interface Env {
   /** Requests per minute per API key / per organization, unless the key or org row overrides. */
   RATE_LIMIT_KEY_PER_MINUTE?: string
   RATE_LIMIT_ORG_PER_MINUTE?: string
+  /** Failed authentications per minute per client address and per presented key prefix (default 20). */
+  AUTH_FAILURES_PER_MINUTE?: string
   DEV_ORG_NAME?: string
   /** Base of links in responses (web_url, AgentInstance links); defaults to the request's origin. */
   PUBLIC_URL?: string

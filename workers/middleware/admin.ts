@@ -3,6 +3,7 @@ import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
 import { timingSafeEqual } from '../lib/crypto'
 import { readApiKey } from './auth'
+import { failedAuth } from './rate-limit'
 
 /** /admin/* needs `Authorization: Bearer $ADMIN_TOKEN`; without the secret set, admin does not exist. */
 export const requireAdmin = (): MiddlewareHandler<AppEnv> =>
@@ -11,6 +12,6 @@ export const requireAdmin = (): MiddlewareHandler<AppEnv> =>
     if (!expected) throw new ApiError('not_found', 'Not found')
     const given = readApiKey(c.req)
     if (!given) throw new ApiError('unauthenticated', 'Missing admin token')
-    if (!(await timingSafeEqual(given, expected))) throw new ApiError('unauthenticated', 'Invalid admin token')
+    if (!(await timingSafeEqual(given, expected))) return failedAuth(c.env, c.req.header('cf-connecting-ip'), given, new ApiError('unauthenticated', 'Invalid admin token'))
     await next()
   }

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import { findPrincipalByKey, memberOrg } from '../db/tenancy'
 import { ApiError } from '../errors'
-import { enforceRateLimits, keyBucket, orgBucket } from './rate-limit'
+import { enforceRateLimits, failedAuth, keyBucket, orgBucket } from './rate-limit'
 
 /** `Authorization: Bearer <key>` or `x-api-key: <key>` (what ACP clients send). */
 export function readApiKey(headers: { header(name: string): string | undefined }): string | undefined {
@@ -20,7 +20,7 @@ export const requireApiKey = (): MiddlewareHandler<AppEnv> =>
     const key = readApiKey(c.req)
     if (!key) throw new ApiError('unauthenticated', 'Missing API key: send Authorization: Bearer <key> or x-api-key')
     const principal = await findPrincipalByKey(c.get('db'), key)
-    if (!principal) throw new ApiError('unauthenticated', 'Invalid API key')
+    if (!principal) return failedAuth(c.env, c.req.header('cf-connecting-ip'), key, new ApiError('unauthenticated', 'Invalid API key'))
     c.set('principal', principal)
     await enforceRateLimits(c.env, [keyBucket(c.env, principal.apiKeyId, principal.rateLimitPerMinute)])
     await next()

@@ -26,6 +26,7 @@ export interface ThreadState {
  */
 export class ThreadObject extends DurableObject<Env> {
   #store: ThreadStore
+  #admissions: Promise<unknown> = Promise.resolve()
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -48,8 +49,21 @@ export class ThreadObject extends DurableObject<Env> {
     return this.state()
   }
 
-  /** Decides whether `runId` may run now; a run admitted to start is released to the queue here. */
-  async admit(threadId: string, runId: string, strategy: MultitaskStrategy): Promise<Admission> {
+  /**
+   * Decides whether `runId` may run now; a run admitted to start is released to the queue here.
+   * Admissions are taken one at a time, in arrival order: their RPCs to other objects would
+   * otherwise interleave (input gates only cover storage), and 50 concurrent rollbacks rolled back
+   * runs still being admitted. So under any strategy the last admitted run is the active one, an
+   * earlier one was admitted, then replaced (rollback: forgotten; interrupt: cancelled), exactly
+   * as if the requests had come one after another.
+   */
+  admit(threadId: string, runId: string, strategy: MultitaskStrategy): Promise<Admission> {
+    const admission = this.#admissions.then(() => this.#admit(threadId, runId, strategy))
+    this.#admissions = admission.catch(() => undefined)
+    return admission
+  }
+
+  async #admit(threadId: string, runId: string, strategy: MultitaskStrategy): Promise<Admission> {
     const thread = this.#store.ensure(threadId)
     const active = thread.active_run
     if (active && strategy === 'reject') return { action: 'rejected', active_run: active }

@@ -197,6 +197,44 @@ describe('ACP multitask strategies (two overlapping runs on one thread)', () => 
   })
 })
 
+describe('ACP multitask strategies under concurrency (50 runs at once on one thread)', () => {
+  const fifty = async (strategy: string) => {
+    const thread = (await acp(t, 'POST', '/threads', {})).body.thread_id as string
+    const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => acp(t, 'POST', `/threads/${thread}/runs`, run(`/slow 5 racer ${i}`, { multitask_strategy: strategy }))))
+    return { thread, replies }
+  }
+  const threadRunsInD1 = (thread: string) => env.DB.prepare('SELECT id, status FROM runs WHERE thread_id = ?').bind(thread).all<{ id: string; status: string }>()
+
+  it('rollback: every request is answered 200; the last admitted run survives alone and succeeds', async ({ expect }) => {
+    const { thread, replies } = await fifty('rollback')
+    expect(replies.map((r) => r.status)).toEqual(Array<number>(50).fill(200))
+    const left = await until(() => threadRunsInD1(thread), (r) => r.results.length === 1)
+    const survivor = left.results[0]?.id
+    expect((await acp(t, 'GET', `/threads/${thread}/runs/${survivor}/wait`)).body.run.status).toBe('success')
+    const gone = replies.map((r) => r.body.run_id as string).filter((id) => id !== survivor)
+    expect(gone).toHaveLength(49)
+    for (const id of gone.slice(0, 5)) expect((await acp(t, 'GET', `/threads/${thread}/runs/${id}`)).status).toBe(404)
+    const state = (await acp(t, 'GET', `/threads/${thread}`)).body
+    expect(state.status).toBe('idle')
+    expect(state.messages).toHaveLength(2)
+  })
+
+  it('reject: exactly one 200, the other 49 get 409 and leave no run behind', async ({ expect }) => {
+    const { thread, replies } = await fifty('reject')
+    expect(replies.filter((r) => r.status === 200)).toHaveLength(1)
+    expect(replies.filter((r) => r.status === 409)).toHaveLength(49)
+    expect((await threadRunsInD1(thread)).results).toHaveLength(1)
+  })
+
+  it('interrupt: all 200; one run succeeds, every other one is cancelled', async ({ expect }) => {
+    const { thread, replies } = await fifty('interrupt')
+    expect(replies.map((r) => r.status)).toEqual(Array<number>(50).fill(200))
+    const ended = await until(() => threadRunsInD1(thread), (r) => r.results.every((x) => ['success', 'cancelled'].includes(x.status)), 20_000)
+    expect(ended.results.filter((x) => x.status === 'success')).toHaveLength(1)
+    expect(ended.results.filter((x) => x.status === 'cancelled')).toHaveLength(49)
+  })
+})
+
 describe('ACP stateless runs', () => {
   it('create, get, wait, search, stream, resume, cancel, delete; on_completion delete|keep', async ({ expect }) => {
     const created = await acp(t, 'POST', '/runs', run('stateless one', { metadata: { job: 'a' } }))

@@ -16,6 +16,7 @@ export default defineConfig(async () => {
             OPENAI_API_KEY: 'sk-test-fake',
             TEST_MIGRATIONS: migrations,
             ADMIN_TOKEN: 'test-admin-token',
+            FUZZ_RUNS: process.env.FUZZ_RUNS ?? '2',
             ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
             DEV_API_KEY: 'ap_dev_key',
             // Webhook and model tests reach the fake on 127.0.0.1; every other inward form stays refused.

@@ -79,6 +79,19 @@ function adminApp() {
   return admin
 }
 
+/** Each dialect's OpenAPI 3.1 document, by mount prefix: what the fuzz suite generates its requests from. */
+export function dialectDocuments() {
+  const info = { title: 'agentplane', version: VERSION }
+  return (
+    [
+      ['/v1', v1App()],
+      ['/api/v2', instancesApp()],
+      ['/acp', acpApp()],
+      ['/admin', adminApp()],
+    ] as const
+  ).map(([prefix, app]) => ({ prefix, document: app.getOpenAPI31Document({ openapi: '3.1.0', info }) }))
+}
+
 export function createApp() {
   const app = new Hono<AppEnv>()
   app.use(requestId())
@@ -94,7 +107,12 @@ export function createApp() {
   app.route('/api/v2', instancesApp())
   app.route('/acp', acpApp())
   app.route('/admin', adminApp())
-  app.notFound((c) => fastapiErrors(new ApiError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), c))
+  // Sub-apps' notFound is not consulted when mounted, so unknown paths answer here, in the shape of the dialect whose prefix they carry.
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname
+    const mapper = path.startsWith('/acp/') ? acpErrors : path.startsWith('/api/v2/') ? problemDetails : fastapiErrors
+    return mapper(new ApiError('not_found', `No route for ${c.req.method} ${path}`), c)
+  })
   app.onError((err, c) => {
     if (!(err instanceof ApiError)) logUnhandled(c, err)
     return fastapiErrors(err instanceof ApiError ? err : new ApiError('internal', 'Internal server error'), c)

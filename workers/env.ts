@@ -43,6 +43,8 @@ declare global {
     /** `env` from cloudflare:test / cloudflare:workers: the app's bindings plus test-only ones. */
     interface Env extends AppBindings {
       TEST_MIGRATIONS: D1Migration[]
+      /** The fuzz suite's cases per kind (bench/fuzz.mjs raises it). */
+      FUZZ_RUNS?: string
     }
     /** Types `exports.default` from cloudflare:workers as this worker's default export. */
     interface GlobalProps {

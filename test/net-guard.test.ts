@@ -28,9 +28,16 @@ describe('refusedTarget: public targets only', () => {
     expect(refusedTarget(url)).toEqual(expect.any(String))
   })
 
-  const outward = ['https://example.com/a', 'https://api.example.co.uk/v1', 'http://93.184.216.34/', 'https://[2606:4700::1111]/', 'http://[::ffff:93.184.216.34]/', 'https://example.com./', 'https://xn--80ak6aa92e.com/']
+  const outward = ['https://example.com/a', 'https://api.example.co.uk/v1', 'http://93.184.216.34/', 'https://[2606:4700::1111]/', 'http://[::ffff:93.184.216.34]/', 'https://example.com./', 'https://xn--80ak6aa92e.com/', 'http://1572395042/', 'http://0x5db8d822/']
   it.for(outward)('allows %s', (url, { expect }) => {
     expect(refusedTarget(url)).toBeUndefined()
+  })
+
+  it('the URL parser normalises integer, hex and octal IPv4 before the guard sees it', ({ expect }) => {
+    for (const raw of ['http://2130706433/', 'http://0x7f000001/', 'http://0x7f.1/', 'http://0177.0.0.1/', 'http://127.1/', 'http://127.0.0.1./']) {
+      expect(new URL(raw).hostname, raw).toBe('127.0.0.1')
+    }
+    expect(new URL('http://[::ffff:127.0.0.1]/').hostname).toBe('[::ffff:7f00:1]')
   })
 
   it('an allow list admits exactly the named hosts, and only over http(s)', ({ expect }) => {

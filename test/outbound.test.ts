@@ -61,6 +61,15 @@ describe('model calls: redirects are checked hop by hop', () => {
     expect(await echoes('modelcross')).toEqual([])
   })
 
+  it('the org endpoint is re-checked when the call is made (a stored URL the policy now refuses fails the run)', async ({ expect }) => {
+    const { org, turn } = await turnAgainst(`${fake}/v1`, 'first call works')
+    expect((await waitTurn(org, turn)).status).toBe('success')
+    await env.DB.prepare('UPDATE organizations SET openai_base_url = ? WHERE id = ?').bind(`http://[::ffff:7f00:1]:${inject('fakeOpenAIPort')}/v1`, org.orgId).run()
+    const agent = await call('POST', `/v1/organizations/${org.orgId}/agents`, { key: org.key, body: { name: 'Again', model: 'openai/gpt-4o-mini' } })
+    const again = await startTurn(org, { agent_id: agent.body.id, message: 'second call refused' })
+    expect(await waitTurn(org, again)).toMatchObject({ status: 'error', error: { code: 'config_error', message: expect.stringContaining('not a global unicast address') } })
+  })
+
   it('a 307 to the same origin is followed with body and key', async ({ expect }) => {
     const { org, turn } = await turnAgainst(redirect(307, `${fake}/v1`), 'hello via redirect')
     expect(await waitTurn(org, turn)).toMatchObject({ status: 'success', output: 'Hello from fake' })

@@ -226,6 +226,17 @@ describe('ACP multitask strategies under concurrency (50 runs at once on one thr
     expect((await threadRunsInD1(thread)).results).toHaveLength(1)
   })
 
+  it('10 concurrent first runs of one new thread (if_not_exists: create): one 200, nine 409; 10 concurrent POST /threads of one id: one 200', async ({ expect }) => {
+    const id = crypto.randomUUID()
+    const runs = await Promise.all(Array.from({ length: 10 }, () => acp(t, 'POST', `/threads/${id}/runs`, run('first', { if_not_exists: 'create', multitask_strategy: 'enqueue' }))))
+    expect(runs.map((r) => r.status).sort()).toEqual([200, ...Array<number>(9).fill(409)])
+    expect(runs.find((r) => r.status === 409)?.body).toMatch(/created by a concurrent request; retry/)
+    expect((await threadRunsInD1(id)).results).toHaveLength(1)
+    const other = crypto.randomUUID()
+    const threads = await Promise.all(Array.from({ length: 10 }, () => acp(t, 'POST', '/threads', { thread_id: other })))
+    expect(threads.map((r) => r.status).sort()).toEqual([200, ...Array<number>(9).fill(409)])
+  })
+
   it('interrupt: all 200; one run succeeds, every other one is cancelled', async ({ expect }) => {
     const { thread, replies } = await fifty('interrupt')
     expect(replies.map((r) => r.status)).toEqual(Array<number>(50).fill(200))

@@ -36,9 +36,9 @@ export async function findThread(db: Db, threadId: string) {
   return db.select({ orgId: threads.orgId }).from(threads).where(eq(threads.id, threadId)).get()
 }
 
+/** Inserts the thread, or answers undefined when its id exists (a concurrent create won). */
 export async function insertThread(db: Db, row: typeof threads.$inferInsert) {
-  const [created] = await db.insert(threads).values(row).returning()
-  if (!created) throw new Error('thread insert returned no row')
+  const [created] = await db.insert(threads).values(row).onConflictDoNothing().returning()
   return created
 }
 

@@ -9,11 +9,20 @@ export type NewRun = typeof runs.$inferInsert
 export type ThreadRow = typeof threads.$inferSelect
 
 /** Inserts the run, and the thread it starts when given, in one D1 batch. */
-export async function insertRun(db: Db, run: NewRun, newThread?: typeof threads.$inferInsert): Promise<RunRow> {
+/**
+ * Inserts the run, and its new thread in the same batch. `threadCreated` is false when the thread id
+ * was taken meanwhile (a concurrent first run of the same new thread): the caller admits it instead.
+ */
+export async function insertRun(db: Db, run: NewRun, newThread?: typeof threads.$inferInsert): Promise<{ row: RunRow; threadCreated: boolean }> {
   const insert = db.insert(runs).values(run).returning()
-  const [row] = newThread ? (await db.batch([db.insert(threads).values(newThread), insert]))[1] : await insert
+  if (!newThread) {
+    const [row] = await insert
+    if (!row) throw new Error('run insert returned no row')
+    return { row, threadCreated: false }
+  }
+  const [made, [row]] = await db.batch([db.insert(threads).values(newThread).onConflictDoNothing().returning({ orgId: threads.orgId }), insert])
   if (!row) throw new Error('run insert returned no row')
-  return row
+  return { row, threadCreated: made.length > 0 }
 }
 
 export async function deleteRun(db: Db, runId: string): Promise<void> {

@@ -60,7 +60,7 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
   const id = crypto.randomUUID()
   const threadId = input.threadId ?? null
   // The agent row is its current version: every profile change writes the snapshot it pins.
-  const row = await runsDb.insertRun(
+  const { row, threadCreated } = await runsDb.insertRun(
     db,
     {
       id,
@@ -108,6 +108,12 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
   if (threadId === null) {
     await run.init(spec, { enqueue: true, delay_ms })
     return { row, admission: 'started' }
+  }
+  if (input.newThread && !threadCreated) {
+    // A concurrent request created this thread first and is beginning it: this one is refused, not
+    // admitted, because its admission could reach the thread before the winner's begin (two active runs).
+    await runsDb.deleteRun(db, id)
+    throw new ApiError('conflict', `Thread ${threadId} was just created by a concurrent request; retry the run`)
   }
   if (input.newThread) {
     // Nothing can be ahead of the first run of a new thread: enqueue it and mark it active at once.

@@ -31,14 +31,13 @@ export const acpThreadRoutes = new OpenAPIHono<AppEnv>()
   .openapi(createThreadRoute, async (c) => {
     const body = c.req.valid('json')
     const id = body.thread_id ?? crypto.randomUUID()
-    const existing = await acpDb.findThread(c.var.db, id)
-    if (existing) {
-      // Another org's id is as taken as ours, but says nothing about that org's thread.
-      if (existing.orgId !== c.var.orgId || body.if_exists === 'raise') throw new ApiError('conflict', `Thread ${id} already exists`)
-      return c.json(await present(c, await acpDb.getThread(c.var.db, c.var.orgId, id)), 200)
-    }
-    const row = await acpDb.insertThread(c.var.db, { id, orgId: c.var.orgId, createdBy: c.var.principal.userId, metadata: body.metadata ?? {} })
-    return c.json(toThread(row, await threadStub(c.env, id).create(id)), 200)
+    const found = await acpDb.findThread(c.var.db, id)
+    const row = found ? undefined : await acpDb.insertThread(c.var.db, { id, orgId: c.var.orgId, createdBy: c.var.principal.userId, metadata: body.metadata ?? {} })
+    if (row) return c.json(toThread(row, await threadStub(c.env, id).create(id)), 200)
+    // It exists (or a concurrent create just won). Another org's id is as taken as ours, but says nothing about that org's thread.
+    const existing = found ?? (await acpDb.findThread(c.var.db, id))
+    if (existing?.orgId !== c.var.orgId || body.if_exists === 'raise') throw new ApiError('conflict', `Thread ${id} already exists`)
+    return c.json(await present(c, await acpDb.getThread(c.var.db, c.var.orgId, id)), 200)
   })
   .openapi(searchThreadsRoute, async (c) => {
     const rows = await acpDb.searchThreads(c.var.db, c.var.orgId, c.req.valid('json'))
@@ -54,6 +53,7 @@ export const acpThreadRoutes = new OpenAPIHono<AppEnv>()
     const state = await threadStub(c.env, source.id).state()
     const id = crypto.randomUUID()
     const row = await acpDb.insertThread(c.var.db, { id, orgId: c.var.orgId, agentId: source.agentId, createdBy: c.var.principal.userId, metadata: source.metadata ?? {} })
+    if (!row) throw new Error(`fresh thread id ${id} taken`)
     return c.json(toThread(row, await threadStub(c.env, id).copyFrom(id, state.messages, state.last_output)), 200)
   })
   .openapi(getThreadRoute, async (c) => c.json(await present(c, await acpDb.getThread(c.var.db, c.var.orgId, c.req.valid('param').thread_id)), 200))

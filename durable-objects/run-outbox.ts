@@ -90,7 +90,8 @@ async function deliverRunWebhook(env: Env, store: RunStore, run: RunRow): Promis
     res = await guardedFetch(env, url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) }, { maxRedirects: 0 })
   } catch (err) {
     if (!(err instanceof OutboundRefused)) throw err
-    console.error(`run ${run.spec.run_id}: webhook refused: ${err.message}`)
+    // The reason names the host: request data, so it stays out of the log.
+    console.error(`run ${run.spec.run_id}: webhook target refused by the outbound policy`)
     return
   }
   await res.body?.cancel()

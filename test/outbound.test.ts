@@ -3,13 +3,13 @@ import { env } from 'cloudflare:workers'
 import { beforeAll, describe, inject, it } from 'vitest'
 import { acp } from './helpers/acp'
 import { call, createTenant, type Tenant } from './helpers/api'
-import { allEvents, deliver, run } from './helpers/runs'
+import { allEvents, deliver, run, until } from './helpers/runs'
 import { startTurn, waitTurn } from './helpers/sessions'
 
 const fake = `http://127.0.0.1:${inject('fakeOpenAIPort')}`
 const other = `http://127.0.0.1:${inject('fakeOtherPort')}`
 const redirect = (status: number, to: string) => `${fake}/__redirect/${status}?to=${encodeURIComponent(to)}`
-const echoes = async (name: string) => (await (await fetch(`${fake}/__echoes/${name}`)).json()) as { method: string; authorization?: string }[]
+const echoes = async (name: string) => (await (await fetch(`${fake}/__echoes/${name}`)).json()) as { method: string; authorization?: string; body: string }[]
 
 let t: Tenant
 beforeAll(async () => {
@@ -45,6 +45,17 @@ describe('one guard wherever a URL leaves the system', () => {
       expect(model.status, url).toBe(422)
       expect(model.body.detail[0].loc, url).toEqual(['body', 'openai_base_url'])
     }
+  })
+})
+
+describe('webhooks never follow a redirect', () => {
+  it('the ACP run webhook: a 307 is a failed attempt; its target never gets the body', async ({ expect }) => {
+    const target = `${fake}/__echo/hookredirect`
+    const created = await acp(t, 'POST', '/runs', { input: 'notify', webhook: redirect(307, target), on_completion: 'keep' })
+    expect(created.status).toBe(200)
+    await acp(t, 'GET', `/runs/${created.body.run_id}/wait`)
+    await until(() => echoes('redirects'), (r) => r.some((x) => x.body === target))
+    expect(await echoes('hookredirect')).toEqual([])
   })
 })
 

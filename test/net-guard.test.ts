@@ -45,6 +45,8 @@ describe('refusedTarget: public targets only', () => {
     expect(outboundRefusal(allow, 'http://127.0.0.1:9/x')).toBeUndefined()
     expect(outboundRefusal(allow, 'http://localhost:9/x')).toEqual(expect.any(String))
     expect(outboundRefusal(allow, 'http://[::ffff:7f00:1]:9/x')).toEqual(expect.any(String))
+    expect(outboundRefusal(allow, 'http://u:p@127.0.0.1:9/x')).toEqual(expect.any(String))
+    expect(outboundRefusal(allow, 'ftp://127.0.0.1/x')).toEqual(expect.any(String))
     expect(outboundRefusal({}, 'http://127.0.0.1:9/x')).toEqual(expect.any(String))
     expect(outboundRefusal({ ALLOW_PRIVATE_TARGETS: 'true' }, 'http://10.0.0.1/')).toBeUndefined()
   })

@@ -54,8 +54,9 @@ export function outboundRefusal(env: { ALLOW_PRIVATE_TARGETS?: string }, url: st
   if (allow === 'true') return undefined
   const refused = refusedTarget(url)
   if (!refused || !allow) return refused
-  const host = URL.canParse(url) ? new URL(url).hostname : ''
-  return allow.split(',').some((h) => h.trim() === host) && /^https?:$/.test(new URL(url).protocol) ? undefined : refused
+  const parsed = URL.canParse(url) ? new URL(url) : undefined
+  const listed = parsed && /^https?:$/.test(parsed.protocol) && !parsed.username && !parsed.password && allow.split(',').some((h) => h.trim() === parsed.hostname)
+  return listed ? undefined : refused
 }
 
 /** A hop refused by the guard; callers report it as a bad target (never retried). */

@@ -28,6 +28,7 @@ import { scheduleRoutes } from './routes/schedules'
 import { sessionRoutes } from './routes/sessions'
 import { usageRoutes } from './routes/usage'
 import { webhookRoutes } from './routes/webhooks'
+import { docsRoutes } from './routes/docs'
 
 export const VERSION = '0.1.0'
 
@@ -101,12 +102,24 @@ export function createApp() {
     await ensureDevTenant(c.env, c.var.db)
     await next()
   })
-  app.get('/', (c) => c.json({ name: 'agentplane', version: VERSION, openapi: '/v1/openapi.json' }))
+  // A browser asking for / gets the console; API clients keep the JSON banner.
+  app.get('/', (c) =>
+    c.req.header('accept')?.includes('text/html')
+      ? c.redirect('/console/', 302)
+      : c.json({ name: 'agentplane', version: VERSION, openapi: '/openapi.json', docs: '/docs', console: '/console/' }),
+  )
   app.get('/health', (c) => c.json({ ok: true }))
-  app.route('/v1', v1App())
-  app.route('/api/v2', instancesApp())
-  app.route('/acp', acpApp())
-  app.route('/admin', adminApp())
+  const v1 = v1App(), instances = instancesApp(), acp = acpApp(), admin = adminApp()
+  app.route('/', docsRoutes([
+    { prefix: '/v1', title: 'Agents API, sessions, runs, Codegen', app: v1, security: 'apiKey' },
+    { prefix: '/acp', title: 'Agent Connect Protocol 0.2.3', app: acp, security: 'apiKey' },
+    { prefix: '/api/v2', title: 'AgentInstance', app: instances, security: 'apiKey' },
+    { prefix: '/admin', title: 'Admin', app: admin, security: 'adminToken' },
+  ], VERSION))
+  app.route('/v1', v1)
+  app.route('/api/v2', instances)
+  app.route('/acp', acp)
+  app.route('/admin', admin)
   // Sub-apps' notFound is not consulted when mounted, so unknown paths answer here, in the shape of the dialect whose prefix they carry.
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname

@@ -22,6 +22,7 @@ VARS
   echo "wrote .dev.vars (local secrets)"
 fi
 
+node scripts/build-console.mjs
 wrangler d1 migrations apply DB --local --persist-to "$PERSIST_TO"
 
 cat <<BANNER
@@ -29,6 +30,7 @@ cat <<BANNER
   agentplane on http://127.0.0.1:${PORT}
   dev API key:  ap_dev_key   (org 1, "dev")
   admin token:  see ADMIN_TOKEN in .dev.vars
+  console:      http://127.0.0.1:${PORT}/console/   docs: http://127.0.0.1:${PORT}/docs
   try:          curl -H "Authorization: Bearer ap_dev_key" http://127.0.0.1:${PORT}/v1/organizations/1/agents
 
 BANNER

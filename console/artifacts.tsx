@@ -1,0 +1,77 @@
+import { useApp } from './main'
+
+type Data = Record<string, unknown>
+
+/** Numbers out of the shapes models send: `{labels, values}`, `{items: [{label, value}]}` or `{name: number}`. */
+function points(data: Data): [string, number][] {
+  if (Array.isArray(data.labels) && Array.isArray(data.values)) {
+    return data.labels.map((l, i) => [String(l), Number((data.values as unknown[])[i])])
+  }
+  if (Array.isArray(data.items)) {
+    return (data.items as Data[]).map((it) => [String(it.label ?? it.name ?? ''), Number(it.value)])
+  }
+  return Object.entries(data).filter(([, v]) => typeof v === 'number') as [string, number][]
+}
+
+function Chart({ title, data }: { title: string; data: Data }) {
+  const pts = points(data).filter(([, v]) => Number.isFinite(v))
+  const max = Math.max(1, ...pts.map(([, v]) => Math.abs(v)))
+  return (
+    <figure class="artifact">
+      <figcaption>{title}</figcaption>
+      <svg viewBox={`0 0 ${pts.length * 40} 120`} role="img" aria-label={title} class="chart">
+        {pts.map(([label, v], i) => {
+          const h = (Math.abs(v) / max) * 100
+          return (
+            <g>
+              <rect x={i * 40 + 6} y={105 - h} width={28} height={h} />
+              <text x={i * 40 + 20} y={118} text-anchor="middle">{label.slice(0, 6)}</text>
+              <title>{`${label}: ${v}`}</title>
+            </g>
+          )
+        })}
+      </svg>
+    </figure>
+  )
+}
+
+function Kpi({ title, data }: { title: string; data: Data }) {
+  return (
+    <figure class="artifact">
+      <figcaption>{title}</figcaption>
+      <div class="kpis">
+        {points(data).map(([label, v]) => (
+          <div class="kpi">
+            <span class="kpi-value">{v.toLocaleString()}</span>
+            <span class="muted">{label}</span>
+          </div>
+        ))}
+      </div>
+    </figure>
+  )
+}
+
+function Compose({ variants }: { variants: string[] }) {
+  const { t } = useApp()
+  return (
+    <div class="artifact compose">
+      {variants.map((text, i) => (
+        <div class="variant">
+          <label for={`v-${i}`}>{`${t('variant')} ${i + 1}`}</label>
+          <textarea id={`v-${i}`} rows={3} value={text} />
+          <button type="button" class="secondary" onClick={() => void navigator.clipboard?.writeText(text)}>{t('copy')}</button>
+        </div>
+      ))}
+    </div>
+  )
+}
+
+/** An `artifact` event rendered in the bubble; a shape it does not know is shown as JSON. */
+export function Artifact({ data }: { data: Data }) {
+  const title = String(data.title ?? '')
+  const body = (data.data ?? {}) as Data
+  if (data.type === 'render_visual' && data.kind === 'kpi') return <Kpi title={title} data={body} />
+  if (data.type === 'render_visual' && data.kind === 'chart') return <Chart title={title} data={body} />
+  if (data.type === 'message_compose' && Array.isArray(data.variants)) return <Compose variants={data.variants.map(String)} />
+  return <pre class="artifact">{JSON.stringify(data, null, 2)}</pre>
+}

@@ -1,0 +1,238 @@
+// The console and /docs in headless Chromium against `npm start` on loopback. One story, in order:
+// each step starts from the page the previous one left. Screenshots of failures go to $E2E_SHOTS
+// (default: a temp dir, printed); SCREENSHOTS=1 refreshes the README's docs/screenshots/.
+import { mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import puppeteer, { type Browser, type Page } from 'puppeteer-core'
+import { afterAll, beforeAll, beforeEach, describe, it, onTestFailed } from 'vitest'
+import { startServer, type RunningServer } from './server'
+
+const KEY = 'ap_dev_key'
+const SHOTS = process.env.E2E_SHOTS ?? join(tmpdir(), 'agentplane-e2e-shots')
+const README_SHOTS = process.env.SCREENSHOTS === '1' ? join(process.cwd(), 'docs', 'screenshots') : null
+
+let server: RunningServer
+let browser: Browser
+let page: Page
+const requests: string[] = []
+const ids: { agent?: string } = {}
+
+async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${server.base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : null,
+  })
+  return (await res.json()) as T
+}
+const text = (selector: string) => page.$eval(selector, (el) => el.textContent ?? '')
+const readmeShot = async (name: string) => {
+  if (README_SHOTS) await page.screenshot({ path: join(README_SHOTS, `${name}.png`) as `${string}.png` })
+}
+/** The status of the newest turn once it is one of `statuses`. */
+const turnStatus = async (...statuses: string[]) => {
+  const sel = statuses.map((s) => `.turn:last-child[data-status="${s}"]`).join(',')
+  await page.waitForSelector(sel)
+  return page.$eval('.turn:last-child', (el) => el.getAttribute('data-status'))
+}
+async function say(message: string) {
+  const before = await page.$$eval('.turn', (els) => els.length)
+  await page.click('#chat-input')
+  await page.type('#chat-input', message)
+  await page.keyboard.press('Enter')
+  await page.waitForFunction((n) => document.querySelectorAll('.turn').length > n, {}, before)
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true })
+  if (README_SHOTS) mkdirSync(README_SHOTS, { recursive: true })
+  server = await startServer()
+  browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--lang=en-US'],
+  })
+  page = await browser.newPage()
+  page.on('request', (r) => requests.push(r.url()))
+  await page.setViewport({ width: 1100, height: 760 })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  server?.stop()
+})
+
+beforeEach(({ task }) => {
+  onTestFailed(async () => {
+    const path = join(SHOTS, `${task.name.replace(/\W+/g, '-')}.png`) as `${string}.png`
+    await page.screenshot({ path, fullPage: true })
+    console.error(`screenshot of the failure: ${path}`)
+  })
+})
+
+describe('console in Chromium', () => {
+  it('signs in with the keyboard; the key stays out of the URL; the system agent is listed first', async ({ expect }) => {
+    await page.goto(`${server.base}/`)
+    expect(page.url()).toBe(`${server.base}/console/`)
+    await page.waitForSelector('#api-key')
+    await page.focus('#api-key')
+    await page.keyboard.type('wrong-key')
+    await page.keyboard.press('Enter')
+    await page.waitForSelector('[role="alert"]')
+    await page.$eval('#api-key', (el) => ((el as HTMLInputElement).value = ''))
+    await page.type('#api-key', KEY)
+    await readmeShot('sign-in')
+    await page.keyboard.press('Enter')
+    await page.waitForSelector('li[data-agent]')
+    expect(await page.$$eval('li[data-agent]', (els) => els.map((e) => e.getAttribute('data-agent'))[0])).toBe('system')
+    expect(await page.evaluate(() => sessionStorage.getItem('agentplane.key'))).toBe(KEY)
+    expect(requests.some((u) => u.includes(KEY))).toBe(false)
+  })
+
+  it('creates an agent', async ({ expect }) => {
+    await page.type('#agent-name', 'Browser Agent')
+    await page.type('#agent-code', 'browser-agent')
+    await page.click('form[aria-labelledby="new-agent-title"] button[type="submit"]')
+    await page.waitForFunction(() => document.querySelector('#agent-title')?.textContent?.includes('Browser Agent'))
+    ids.agent = page.url().split('#/agents/')[1]
+    const agent = await api<{ code: string; model: string }>('GET', `/v1/organizations/1/agents/${ids.agent}`)
+    expect(agent).toMatchObject({ code: 'browser-agent', model: 'dev/echo' })
+  })
+
+  it('edits the system prompt', async ({ expect }) => {
+    await page.type('#p-prompt', 'Answer in one line.')
+    await page.click('#agent-title ~ form button[type="submit"]')
+    await page.waitForFunction(() => document.querySelector('#agent-title ~ form [role="status"]')?.textContent !== '')
+    const agent = await api<{ system_prompt: string; version: number }>('GET', `/v1/organizations/1/agents/${ids.agent}`)
+    expect(agent.system_prompt).toBe('Answer in one line.')
+    expect(agent.version).toBe(2)
+  })
+
+  it('enables a connector, adds a credential for it and grants it read-only; the secret never shows', async ({ expect }) => {
+    // An agent sees the credentials of the services its connectors reach (seed 003 /available-credentials).
+    await page.click('input[data-connector="wildberries"]')
+    await page.waitForSelector('input[data-connector="wildberries"]:checked')
+    await page.type('#c-service', 'wildberries')
+    await page.type('#c-instance', 'wb_e2e')
+    await page.type('#c-label', 'WB e2e')
+    await page.type('#c-secret', 'e2e-secret-value')
+    await page.click('#c-secret ~ button[type="submit"]')
+    await page.waitForSelector('li[data-credential="wb_e2e"] button')
+    await page.click('li[data-credential="wb_e2e"] button')
+    await page.waitForSelector('li[data-credential="wb_e2e"] .badge.ok')
+    await readmeShot('agent')
+    const grants = await api<{ items: { scopes: unknown }[] }>('GET', `/v1/organizations/1/agents/${ids.agent}/grants`)
+    expect(grants.items.map((g) => g.scopes)).toEqual([{ read: true, write: false }])
+    expect(await page.content()).not.toContain('e2e-secret-value')
+  })
+
+  it('a chat turn streams its reply token by token, then shows usage and cost', async ({ expect }) => {
+    await page.goto(`${server.base}/console/#/chat/${ids.agent}`)
+    await page.waitForSelector('#chat-input')
+    // Every distinct text the reply showed, recorded in the page as the DOM changes.
+    await page.evaluate(() => {
+      const seen = new Set<string>()
+      Object.assign(window, { seen })
+      new MutationObserver(() => {
+        const reply = document.querySelector('.turn:last-child .reply')?.textContent
+        if (reply) seen.add(reply)
+      }).observe(document.body, { subtree: true, childList: true, characterData: true })
+    })
+    await say('/slow 60 /tokens 12')
+    expect(await turnStatus('success', 'error')).toBe('success')
+    const seen = await page.evaluate(() => [...(window as unknown as { seen: Set<string> }).seen])
+    const full = Array.from({ length: 12 }, (_, i) => `tok${i + 1}`).join(' ')
+    expect(await text('.turn:last-child .reply')).toBe(full)
+    // Prefixes of the final text, several of them: the words arrived one by one, not at once.
+    expect(seen.every((s) => full.startsWith(s))).toBe(true)
+    expect(seen.length).toBeGreaterThanOrEqual(4)
+    await page.waitForFunction(() => document.querySelector('.turn:last-child .meta')?.textContent?.includes('$'))
+    expect(await text('.turn:last-child .meta')).toMatch(/^success · \d+ tokens · \$0\.\d{6}/)
+  })
+
+  it('answers an /ask interrupt in place', async ({ expect }) => {
+    await say('/ask Which marketplace?')
+    await page.waitForSelector('.turn:last-child .question')
+    expect(await text('.turn:last-child .question label')).toContain('Which marketplace?')
+    await readmeShot('chat-interrupt')
+    await page.type('.turn:last-child .question input', 'Ozon')
+    await page.keyboard.press('Enter')
+    expect(await turnStatus('success', 'error')).toBe('success')
+    expect(await text('.turn:last-child .reply')).toBe('Thanks, you answered: Ozon')
+    expect(await page.$('.turn:last-child .question')).toBeNull()
+    expect(await text('.turn:last-child details.tool summary')).toContain('request_form')
+  })
+
+  it('renders a KPI artifact from render_visual', async ({ expect }) => {
+    await say('/tool render_visual {"kind":"kpi","title":"Week","data":{"orders":42,"returns":3}}')
+    expect(await turnStatus('success', 'error')).toBe('success')
+    expect(await page.$$eval('.turn:last-child .kpi-value', (els) => els.map((e) => e.textContent))).toEqual(['42', '3'])
+  })
+
+  it('cancels a turn while it streams', async ({ expect }) => {
+    await say('/slow 300 /tokens 200')
+    await page.waitForFunction(() => (document.querySelector('.turn:last-child .reply')?.textContent ?? '').includes('tok2'))
+    // By keyboard: the growing reply moves the button between a mouse click's scroll and its press.
+    await page.focus('.turn:last-child .meta button')
+    await page.keyboard.press('Enter')
+    expect(await turnStatus('cancelled', 'success', 'error')).toBe('cancelled')
+    expect(await text('.turn:last-child .reply')).not.toContain('tok200')
+  })
+
+  it('the runs list shows every turn with its cost, and filters by status', async ({ expect }) => {
+    await page.goto(`${server.base}/console/#/runs`)
+    await page.waitForSelector('tr[data-run]')
+    const rows = await page.$$eval('tr[data-run]', (trs) => trs.map((tr) => ({ id: tr.getAttribute('data-run'), cost: tr.querySelector('.cost')?.textContent })))
+    const runs = await api<{ items: { id: string; costs: { total: number } }[] }>('GET', '/v1/organizations/1/runs?limit=50')
+    expect(rows.map((r) => r.id)).toEqual(runs.items.map((r) => r.id))
+    expect(rows.length).toBe(4)
+    for (const run of runs.items) expect(rows.find((r) => r.id === run.id)?.cost).toBe(`$${run.costs.total.toFixed(6)}`)
+    expect(runs.items.some((r) => r.costs.total > 0)).toBe(true)
+    await readmeShot('runs')
+    await page.select('.filters label:first-child select', 'cancelled')
+    await page.waitForFunction(() => document.querySelectorAll('tr[data-run]').length === 1)
+    expect(await text('tr[data-run] .status')).toBe('cancelled')
+  })
+
+  it('a run page shows its event timeline', async ({ expect }) => {
+    await page.select('.filters label:first-child select', '')
+    await page.waitForFunction(() => document.querySelectorAll('tr[data-run]').length === 4)
+    await page.click('tr[data-run]:last-child a')
+    await page.waitForFunction(() => [...document.querySelectorAll('.timeline strong')].some((s) => s.textContent === 'done'))
+    const types = await page.$$eval('.timeline strong', (els) => els.map((e) => e.textContent))
+    expect(types).toEqual(expect.arrayContaining(['message_delta', 'message', 'usage', 'done']))
+  })
+
+  it('speaks Russian, and fits a 360 px screen', async ({ expect }) => {
+    await page.select('.lang select', 'ru')
+    await page.waitForFunction(() => document.querySelector('nav')?.textContent?.includes('Агенты'))
+    await page.setViewport({ width: 360, height: 740 })
+    const screens = { '#/agents': '#agents-title', [`#/agents/${ids.agent}`]: '#cred-title', [`#/chat/${ids.agent}`]: '#chat-title', '#/runs': 'tr[data-run]', '#/usage': 'meter' }
+    for (const [route, ready] of Object.entries(screens)) {
+      await page.goto(`${server.base}/console/${route}`)
+      await page.waitForSelector(ready)
+      // Wide tables scroll inside their own box; the page itself never scrolls sideways.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), route).toBeLessThanOrEqual(360)
+    }
+    expect(await text('main h1')).toBe('Расходы')
+    await page.goto(`${server.base}/console/#/chat/${ids.agent}`)
+    await page.waitForSelector('#chat-input')
+    await say('Привет')
+    await turnStatus('success')
+    await readmeShot('chat-360-ru')
+    await page.setViewport({ width: 1100, height: 760 })
+  })
+})
+
+describe('/docs in Chromium', () => {
+  it('renders every dialect from the bundled script, with no request off this machine', async ({ expect }) => {
+    requests.length = 0
+    await page.goto(`${server.base}/docs`)
+    await page.waitForFunction(() => document.body.innerText.includes('Agent Connect Protocol 0.2.3'), { timeout: 30_000 })
+    expect(await page.evaluate(() => document.body.innerText.includes('AgentInstance'))).toBe(true)
+    await readmeShot('docs')
+    const offMachine = requests.filter((u) => !u.startsWith(server.base) && !u.startsWith('data:') && !u.startsWith('blob:'))
+    expect(offMachine).toEqual([])
+  })
+})

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import puppeteer, { type Browser, type Page } from 'puppeteer-core'
+import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core'
 import { afterAll, beforeAll, beforeEach, describe, it, onTestFailed } from 'vitest'
 import { startServer, type RunningServer } from './server'
 
@@ -36,6 +36,25 @@ const turnStatus = async (...statuses: string[]) => {
   await page.waitForSelector(sel)
   return page.$eval('.turn:last-child', (el) => el.getAttribute('data-status'))
 }
+/** Reads a real SSE response up to its `n`th message_delta: those blocks verbatim and the last id. */
+async function firstDeltas(res: Response, n: number): Promise<{ blocks: string; lastId: string }> {
+  const reader = res.body?.getReader()
+  const decoder = new TextDecoder()
+  let text = ''
+  for (;;) {
+    const chunk = await reader?.read()
+    if (!chunk || chunk.done) throw new Error('stream ended early')
+    text += decoder.decode(chunk.value, { stream: true })
+    const blocks = text.split('\n\n')
+    const complete = blocks.slice(0, -1)
+    if (complete.filter((b) => b.includes('event: message_delta')).length >= n) {
+      const kept = complete.slice(0, complete.findIndex((_, i) => complete.slice(0, i + 1).filter((b) => b.includes('event: message_delta')).length === n) + 1)
+      const lastId = /^id: (\d+)/m.exec(kept.at(-1) ?? '')?.[1] ?? ''
+      return { blocks: `${kept.join('\n\n')}\n\n`, lastId }
+    }
+  }
+}
+
 async function say(message: string) {
   const before = await page.$$eval('.turn', (els) => els.length)
   await page.click('#chat-input')
@@ -180,13 +199,44 @@ describe('console in Chromium', () => {
     expect(await text('.turn:last-child .reply')).not.toContain('tok200')
   })
 
+  it('after a dropped stream it reconnects with Last-Event-ID: no token lost, none twice', async ({ expect }) => {
+    // The first stream request is answered with the real stream's first events, then closed without
+    // `done`, as a dropped connection looks to the page; later requests reach the server untouched.
+    let cutAt = ''
+    const resumedFrom: string[] = []
+    const onRequest = async (r: HTTPRequest) => {
+      const isStream = /\/turns\/[^/]+\/stream$/.test(r.url())
+      if (isStream && r.headers()['last-event-id']) resumedFrom.push(r.headers()['last-event-id'] ?? '')
+      if (!isStream || cutAt) return r.continue()
+      const abort = new AbortController()
+      const real = await fetch(r.url(), { headers: { authorization: `Bearer ${KEY}` }, signal: abort.signal })
+      const { blocks, lastId } = await firstDeltas(real, 3)
+      abort.abort()
+      cutAt = lastId
+      return r.respond({ status: 200, contentType: 'text/event-stream', body: blocks })
+    }
+    await page.setRequestInterception(true)
+    page.on('request', onRequest)
+    try {
+      await say('/slow 100 /tokens 30')
+      expect(await turnStatus('success', 'error')).toBe('success')
+    } finally {
+      page.off('request', onRequest)
+      await page.setRequestInterception(false)
+    }
+    expect(cutAt).not.toBe('')
+    expect(resumedFrom[0]).toBe(cutAt)
+    expect(await text('.turn:last-child .reply')).toBe(Array.from({ length: 30 }, (_, i) => `tok${i + 1}`).join(' '))
+    expect(await page.$('.chat .warn')).toBeNull()
+  })
+
   it('the runs list shows every turn with its cost, and filters by status', async ({ expect }) => {
     await page.goto(`${server.base}/console/#/runs`)
     await page.waitForSelector('tr[data-run]')
     const rows = await page.$$eval('tr[data-run]', (trs) => trs.map((tr) => ({ id: tr.getAttribute('data-run'), cost: tr.querySelector('.cost')?.textContent })))
     const runs = await api<{ items: { id: string; costs: { total: number } }[] }>('GET', '/v1/organizations/1/runs?limit=50')
     expect(rows.map((r) => r.id)).toEqual(runs.items.map((r) => r.id))
-    expect(rows.length).toBe(4)
+    expect(rows.length).toBe(5)
     for (const run of runs.items) expect(rows.find((r) => r.id === run.id)?.cost).toBe(`$${run.costs.total.toFixed(6)}`)
     expect(runs.items.some((r) => r.costs.total > 0)).toBe(true)
     await readmeShot('runs')
@@ -197,7 +247,7 @@ describe('console in Chromium', () => {
 
   it('a run page shows its event timeline', async ({ expect }) => {
     await page.select('.filters label:first-child select', '')
-    await page.waitForFunction(() => document.querySelectorAll('tr[data-run]').length === 4)
+    await page.waitForFunction(() => document.querySelectorAll('tr[data-run]').length === 5)
     await page.click('tr[data-run]:last-child a')
     await page.waitForFunction(() => [...document.querySelectorAll('.timeline strong')].some((s) => s.textContent === 'done'))
     const types = await page.$$eval('.timeline strong', (els) => els.map((e) => e.textContent))

@@ -64,6 +64,10 @@ const en = {
   loading: 'Loading…',
   variant: 'Variant',
   copy: 'Copy',
+  automation: 'Schedules and webhooks',
+  history: 'History',
+  nextRun: 'next',
+  search: 'Search',
 } as const
 
 export type Key = keyof typeof en
@@ -133,6 +137,10 @@ const ru: Record<Key, string> = {
   loading: 'Загрузка…',
   variant: 'Вариант',
   copy: 'Копировать',
+  automation: 'Расписания и вебхуки',
+  history: 'История',
+  nextRun: 'следующий',
+  search: 'Поиск',
 }
 
 export type Lang = 'en' | 'ru'

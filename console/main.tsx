@@ -4,6 +4,7 @@ import { api, apiKey } from './api'
 import { dictionary, initialLang, saveLang, type Key, type Lang } from './i18n'
 import { AgentPage } from './pages/agent'
 import { AgentsPage } from './pages/agents'
+import { AutomationPage } from './pages/automation'
 import { ChatPage } from './pages/chat'
 import { RunPage, RunsPage } from './pages/runs'
 import { SignIn } from './pages/sign-in'
@@ -40,6 +41,7 @@ function Page({ route }: { route: string[] }) {
   if (section === 'runs' && id) return <RunPage runId={id} />
   if (section === 'runs') return <RunsPage />
   if (section === 'usage') return <UsagePage />
+  if (section === 'automation') return <AutomationPage />
   return <AgentsPage />
 }
 
@@ -102,6 +104,7 @@ function App() {
           {link('agents', 'agents')}
           {link('runs', 'runs')}
           {link('usage', 'usage')}
+          {link('automation', 'automation')}
           <a href="/docs">{t('docs')}</a>
         </nav>
         {orgs.length > 1 ? (

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'hono/jsx'
 import { api, ApiFailure } from '../api'
 import { useApp } from '../main'
 import type { Agent, AvailableCredential, Connector } from '../types'
+import { Instances } from './instances'
 
 const failure = (err: unknown) => (err instanceof ApiFailure ? err.message : String(err))
 
@@ -51,6 +52,7 @@ export function AgentPage({ agentId }: { agentId: string }) {
       </form>
       {agent.kind === 'custom' && <Connectors agent={agent} onChange={setAgent} base={base} />}
       <Credentials base={base} connectors={agent.connectors.join(',')} />
+      <Instances code={agent.code} />
     </section>
   )
 }

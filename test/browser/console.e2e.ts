@@ -254,22 +254,48 @@ describe('console in Chromium', () => {
     expect(types).toEqual(expect.arrayContaining(['message_delta', 'message', 'usage', 'done']))
   })
 
+  it('the agent page lists its AgentInstance runs, searchable', async ({ expect }) => {
+    await page.goto(`${server.base}/console/#/agents/${ids.agent}`)
+    await page.waitForFunction(() => document.querySelectorAll('tr[data-instance]').length === 5)
+    await page.type('#instances-search', 'which marketplace')
+    await page.keyboard.press('Enter')
+    await page.waitForFunction(() => document.querySelectorAll('tr[data-instance]').length === 1)
+    expect(await text('tr[data-instance] td')).toBe('/ask Which marketplace?')
+  })
+
+  it('schedules show their executions; webhooks are listed', async ({ expect }) => {
+    const schedule = await api<{ id: string }>('POST', '/v1/organizations/1/schedules', {
+      agent_id: ids.agent, name: 'Morning report', input: '/tokens 3', cron: '0 9 * * 1-5', timezone: 'Europe/Moscow',
+    })
+    const run = await api<{ id: string }>('POST', `/v1/organizations/1/schedules/${schedule.id}/run`)
+    await api('POST', '/v1/organizations/1/webhooks', { url: 'http://127.0.0.1:9/agentplane', event_types: ['run.succeeded'] })
+    await page.goto(`${server.base}/console/#/automation`)
+    await page.waitForSelector(`li[data-schedule="${schedule.id}"]`)
+    expect(await text(`li[data-schedule="${schedule.id}"] code`)).toBe('0 9 * * 1-5')
+    await page.click(`li[data-schedule="${schedule.id}"] summary`)
+    await page.waitForSelector(`li[data-schedule="${schedule.id}"] a[href="#/runs/${run.id}"]`)
+    expect(await text('li[data-webhook] .url')).toBe('http://127.0.0.1:9/agentplane')
+    await readmeShot('automation')
+  })
+
   it('speaks Russian, and fits a 360 px screen', async ({ expect }) => {
     await page.select('.lang select', 'ru')
     await page.waitForFunction(() => document.querySelector('nav')?.textContent?.includes('Агенты'))
     await page.setViewport({ width: 360, height: 740 })
-    const screens = { '#/agents': '#agents-title', [`#/agents/${ids.agent}`]: '#cred-title', [`#/chat/${ids.agent}`]: '#chat-title', '#/runs': 'tr[data-run]', '#/usage': 'meter' }
+    const screens = { '#/agents': '#agents-title', [`#/agents/${ids.agent}`]: '#cred-title', [`#/chat/${ids.agent}`]: '#chat-title', '#/runs': 'tr[data-run]', '#/usage': 'meter', '#/automation': 'li[data-schedule]' }
     for (const [route, ready] of Object.entries(screens)) {
       await page.goto(`${server.base}/console/${route}`)
       await page.waitForSelector(ready)
       // Wide tables scroll inside their own box; the page itself never scrolls sideways.
       expect(await page.evaluate(() => document.documentElement.scrollWidth), route).toBeLessThanOrEqual(360)
     }
-    expect(await text('main h1')).toBe('Расходы')
+    expect(await text('main h1')).toBe('Расписания и вебхуки')
     await page.goto(`${server.base}/console/#/chat/${ids.agent}`)
     await page.waitForSelector('#chat-input')
     await say('Привет')
     await turnStatus('success')
+    await page.waitForFunction(() => document.querySelector('.turn:last-child .meta')?.textContent?.includes('$'))
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
     await readmeShot('chat-360-ru')
     await page.setViewport({ width: 1100, height: 760 })
   })

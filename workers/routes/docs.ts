@@ -13,9 +13,14 @@ export function docsConfig(env: Pick<Env, 'DEV_API_KEY'>) {
     url: '/openapi.json',
     cdn: SCALAR_BUNDLE,
     pageTitle: 'agentplane API',
-    // Scalar loads Inter/JetBrains Mono from fonts.scalar.com unless told not to.
+    // Nothing reaches Scalar's services: fonts (fonts.scalar.com), telemetry, the hosted AI agent,
+    // MCP generation and the toolbar's share/deploy all stay off on a self-hosted page.
     withDefaultFonts: false,
-    hideClientButton: false,
+    telemetry: false,
+    agent: { disabled: true },
+    mcp: { disabled: true },
+    showToolbar: 'never' as const,
+    showDeveloperTools: 'never' as const,
     ...(env.DEV_API_KEY
       ? { authentication: { preferredSecurityScheme: 'apiKey', securitySchemes: { apiKey: { token: env.DEV_API_KEY } } } }
       : {}),

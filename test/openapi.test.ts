@@ -1,5 +1,8 @@
 import { exports } from 'cloudflare:workers'
 import { describe, it } from 'vitest'
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { AppEnv } from '../workers/app-env'
+import { mergedDocument } from '../workers/openapi'
 import { docsConfig } from '../workers/routes/docs'
 import acpSpec from './specs/acp-openapi-0.2.3.json'
 import codegenSpec from './specs/codegen-openapi.json'
@@ -65,6 +68,24 @@ describe('OpenAPI', () => {
       const [method = '', path = ''] = op.split(' ')
       expect(pathParams(ours, path, method.toLowerCase()), op).toEqual(pathParams(upstream, path, method.toLowerCase()))
     }
+  })
+
+  it('a component two dialects define differently is renamed in the later one, its $refs with it', ({ expect }) => {
+    const dialect = (shape: z.ZodObject) => {
+      const app = new OpenAPIHono<AppEnv>()
+      const Agent = shape.openapi('Agent')
+      app.openapi(createRoute({ method: 'get', path: '/agent', responses: { 200: { description: 'x', content: { 'application/json': { schema: Agent } } } } }), (c) => c.json({} as never, 200))
+      return app
+    }
+    const doc = mergedDocument([
+      { prefix: '/v1', title: 'one', app: dialect(z.object({ id: z.string() })), security: 'apiKey' },
+      { prefix: '/acp', title: 'two', app: dialect(z.object({ agent_id: z.string() })), security: 'apiKey' },
+      { prefix: '/again', title: 'same', app: dialect(z.object({ id: z.string() })), security: 'apiKey' },
+    ], '0')
+    expect(Object.keys(doc.components.schemas).sort()).toEqual(['AcpAgent', 'Agent'])
+    expect(refs(doc.paths['/acp/agent'])).toEqual(['"#/components/schemas/AcpAgent"'])
+    expect(refs(doc.paths['/v1/agent'])).toEqual(['"#/components/schemas/Agent"'])
+    expect(refs(doc.paths['/again/agent'])).toEqual(['"#/components/schemas/Agent"'])
   })
 
   it('/v1/openapi.json still serves the /v1 document alone', async ({ expect }) => {

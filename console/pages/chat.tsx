@@ -68,6 +68,10 @@ export function ChatPage({ agentId }: { agentId: string }) {
     return () => (aborts.current ?? []).forEach((a) => a.abort())
   }, [agentId])
 
+  // Follow the newest text while the reader is at the bottom; leave them be when they scrolled up.
+  useEffect(() => {
+    if (innerHeight + scrollY >= document.documentElement.scrollHeight - 200) scrollTo(0, document.documentElement.scrollHeight)
+  }, [turns])
   const update = (turnId: string, fn: (v: TurnView) => TurnView) => setTurns((all) => all.map((v) => (v.turnId === turnId ? fn(v) : v)))
   const watch = (session: string, turnId: string) => {
     const abort = new AbortController()

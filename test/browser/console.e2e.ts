@@ -301,6 +301,20 @@ describe('console in Chromium', () => {
   })
 })
 
+describe('artifacts in Chromium', () => {
+  it('renders a render_visual bar chart and message_compose variants', async ({ expect }) => {
+    await page.goto(`${server.base}/console/#/chat/${ids.agent}`)
+    await page.waitForSelector('#chat-input')
+    await say('/tool render_visual {"kind":"chart","title":"Sales","data":{"labels":["Mon","Tue","Wed"],"values":[5,10,2]}}')
+    expect(await turnStatus('success', 'error')).toBe('success')
+    const heights = await page.$$eval('.turn:last-child svg.chart rect', (rs) => rs.map((r) => Number(r.getAttribute('height'))))
+    expect(heights).toEqual([50, 100, 20])
+    await say('/tool message_compose {"variants":["Добрый день!","Здравствуйте!"]}')
+    expect(await turnStatus('success', 'error')).toBe('success')
+    expect(await page.$$eval('.turn:last-child .compose textarea', (ts) => ts.map((t) => (t as HTMLTextAreaElement).value))).toEqual(['Добрый день!', 'Здравствуйте!'])
+  })
+})
+
 describe('/docs in Chromium', () => {
   it('renders every dialect from the bundled script, with no request off this machine', async ({ expect }) => {
     requests.length = 0

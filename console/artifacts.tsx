@@ -1,4 +1,4 @@
-import { useApp } from './main'
+import { useApp } from './context'
 
 type Data = Record<string, unknown>
 

@@ -1,6 +1,7 @@
-import { createContext, useContext, useEffect, useState } from 'hono/jsx'
+import { useEffect, useState } from 'hono/jsx'
 import { render } from 'hono/jsx/dom'
 import { api, apiKey } from './api'
+import { AppContext } from './context'
 import { dictionary, initialLang, saveLang, type Key, type Lang } from './i18n'
 import { AgentPage } from './pages/agent'
 import { AgentsPage } from './pages/agents'
@@ -10,12 +11,6 @@ import { RunPage, RunsPage } from './pages/runs'
 import { SignIn } from './pages/sign-in'
 import { UsagePage } from './pages/usage'
 
-export interface Ctx {
-  t: (k: Key) => string
-  orgId: number
-}
-export const AppContext = createContext<Ctx>({ t: (k) => k, orgId: 0 })
-export const useApp = () => useContext(AppContext)
 
 interface Org {
   id: number

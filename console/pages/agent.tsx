@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'hono/jsx'
 import { api, ApiFailure } from '../api'
-import { useApp } from '../main'
+import { useApp } from '../context'
 import type { Agent, AvailableCredential, Connector } from '../types'
 import { Instances } from './instances'
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'hono/jsx'
 import { api, ApiFailure } from '../api'
-import { useApp } from '../main'
+import { useApp } from '../context'
 import type { Agent, Page } from '../types'
 
 /** The org's agents, the system agent first, and a form to create one. */

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'hono/jsx'
 import { api } from '../api'
-import { useApp } from '../main'
+import { useApp } from '../context'
 import { money, type Page, type Run } from '../types'
 
 interface Schedule {

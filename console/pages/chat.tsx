@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'hono/jsx'
 import { api, ApiFailure, follow, type StreamEvent } from '../api'
 import { Artifact } from '../artifacts'
-import { useApp } from '../main'
+import { useApp } from '../context'
 import { money, type Agent, type Turn } from '../types'
 
 interface ToolFold {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'hono/jsx'
 import { api, follow, type StreamEvent } from '../api'
-import { useApp } from '../main'
+import { useApp } from '../context'
 import { money, type Agent, type Page, type Run } from '../types'
 
 const STATUSES = ['pending', 'running', 'interrupted', 'success', 'error', 'cancelled', 'timeout']

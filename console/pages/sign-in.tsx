@@ -1,6 +1,6 @@
 import { useState } from 'hono/jsx'
 import { api, apiKey, ApiFailure } from '../api'
-import { useApp } from '../main'
+import { useApp } from '../context'
 
 export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
   const { t } = useApp()

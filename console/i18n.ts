@@ -68,6 +68,7 @@ const en = {
   history: 'History',
   nextRun: 'next',
   search: 'Search',
+  perDay: 'Spend per day, latest 100 runs (USD)',
 } as const
 
 export type Key = keyof typeof en
@@ -141,6 +142,7 @@ const ru: Record<Key, string> = {
   history: 'История',
   nextRun: 'следующий',
   search: 'Поиск',
+  perDay: 'Расходы по дням, последние 100 запусков (USD)',
 }
 
 export type Lang = 'en' | 'ru'

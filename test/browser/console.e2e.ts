@@ -1,7 +1,7 @@
 // The console and /docs in headless Chromium against `npm start` on loopback. One story, in order:
 // each step starts from the page the previous one left. Screenshots of failures go to $E2E_SHOTS
 // (default: a temp dir, printed); SCREENSHOTS=1 refreshes the README's docs/screenshots/.
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core'
@@ -252,6 +252,27 @@ describe('console in Chromium', () => {
     await page.waitForFunction(() => [...document.querySelectorAll('.timeline strong')].some((s) => s.textContent === 'done'))
     const types = await page.$$eval('.timeline strong', (els) => els.map((e) => e.textContent))
     expect(types).toEqual(expect.arrayContaining(['message_delta', 'message', 'usage', 'done']))
+  })
+
+  it('usage shows this month against the budget', async ({ expect }) => {
+    const admin = /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync('.dev.vars', 'utf8'))?.[1] ?? ''
+    const patched = await fetch(`${server.base}/admin/organizations/1`, {
+      method: 'PATCH', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ monthly_budget_usd: 1 }),
+    })
+    expect(patched.status).toBe(200)
+    const usage = await api<{ spent_usd: number }>('GET', '/v1/organizations/1/usage')
+    await page.goto(`${server.base}/console/#/usage`)
+    await page.waitForSelector('meter.budget')
+    expect(await text('.budget-usd')).toBe('$1.00')
+    expect(await text('.spent')).toBe(`$${usage.spent_usd.toFixed(6)}`)
+    expect(await page.$eval('meter.budget', (m) => (m as HTMLMeterElement).value)).toBeCloseTo(usage.spent_usd, 9)
+    // One bar per day that has runs.
+    const runs = await api<{ items: { created_at: string }[] }>('GET', '/v1/organizations/1/runs?limit=100')
+    await page.waitForSelector('svg.chart rect')
+    expect(await page.$$eval('svg.chart rect', (rs) => rs.length)).toBe(new Set(runs.items.map((r) => r.created_at.slice(5, 10))).size)
+    await fetch(`${server.base}/admin/organizations/1`, {
+      method: 'PATCH', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ monthly_budget_usd: null }),
+    })
   })
 
   it('the agent page lists its AgentInstance runs, searchable', async ({ expect }) => {

@@ -7,6 +7,8 @@ export const apiKey = {
   clear: () => sessionStorage.removeItem(KEY),
 }
 
+export const SIGNED_OUT = 'agentplane:signed-out'
+
 /** A non-2xx answer; `message` is the API's own text (FastAPI `detail` with the field path). */
 export class ApiFailure extends Error {
   constructor(readonly status: number, message: string) {
@@ -31,6 +33,11 @@ export async function api<T>(method: string, path: string, body?: unknown, signa
   const res = await fetch(path, { method, headers, body: body === undefined ? null : JSON.stringify(body), signal: signal ?? null })
   const text = await res.text()
   const parsed: unknown = text ? JSON.parse(text) : null
+  if (res.status === 401) {
+    // A revoked or expired key: back to the sign-in screen (main.tsx listens).
+    apiKey.clear()
+    dispatchEvent(new Event(SIGNED_OUT))
+  }
   if (!res.ok) throw new ApiFailure(res.status, describe(res.status, parsed))
   return parsed as T
 }

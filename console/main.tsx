@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'hono/jsx'
 import { render } from 'hono/jsx/dom'
-import { api, apiKey } from './api'
+import { api, apiKey, SIGNED_OUT } from './api'
 import { AppContext } from './context'
 import { dictionary, initialLang, saveLang, type Key, type Lang } from './i18n'
 import { AgentPage } from './pages/agent'
@@ -50,6 +50,14 @@ function App() {
   const t = (k: Key) => dict[k]
 
   useEffect(() => saveLang(lang), [lang])
+  useEffect(() => {
+    const out = () => {
+      setSignedIn(false)
+      setOrgId(0)
+    }
+    addEventListener(SIGNED_OUT, out)
+    return () => removeEventListener(SIGNED_OUT, out)
+  }, [])
   useEffect(() => {
     if (!signedIn) return
     api<{ items: Org[] }>('GET', '/v1/organizations')
@@ -121,6 +129,7 @@ function App() {
           onClick={() => {
             apiKey.clear()
             setSignedIn(false)
+            setOrgId(0)
           }}
         >
           {t('signOut')}

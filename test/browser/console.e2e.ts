@@ -57,8 +57,8 @@ async function firstDeltas(res: Response, n: number): Promise<{ blocks: string; 
 
 async function say(message: string) {
   const before = await page.$$eval('.turn', (els) => els.length)
-  await page.click('#chat-input')
-  await page.type('#chat-input', message)
+  // A locator waits until the field is attached and stable, then types into it.
+  await page.locator('#chat-input').fill(message)
   await page.keyboard.press('Enter')
   await page.waitForFunction((n) => document.querySelectorAll('.turn').length > n, {}, before)
 }
@@ -319,6 +319,20 @@ describe('console in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
     await readmeShot('chat-360-ru')
     await page.setViewport({ width: 1100, height: 760 })
+  })
+})
+
+describe('a key that stops working', () => {
+  it('sends the next screen back to sign-in and forgets the key', async ({ expect }) => {
+    await page.goto(`${server.base}/console/#/agents`)
+    await page.waitForSelector('li[data-agent]')
+    await page.evaluate(() => sessionStorage.setItem('agentplane.key', 'ap_revoked'))
+    await page.goto(`${server.base}/console/#/runs`)
+    await page.waitForSelector('#api-key')
+    expect(await page.evaluate(() => sessionStorage.getItem('agentplane.key'))).toBeNull()
+    await page.type('#api-key', KEY)
+    await page.keyboard.press('Enter')
+    await page.waitForSelector('#runs-title')
   })
 })
 

@@ -28,13 +28,15 @@ function describe(status: number, body: unknown): string {
 }
 
 export async function api<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-  const headers: Record<string, string> = { authorization: `Bearer ${apiKey.get() ?? ''}` }
+  const key = apiKey.get()
+  const headers: Record<string, string> = { authorization: `Bearer ${key ?? ''}` }
   if (body !== undefined) headers['content-type'] = 'application/json'
   const res = await fetch(path, { method, headers, body: body === undefined ? null : JSON.stringify(body), signal: signal ?? null })
   const text = await res.text()
   const parsed: unknown = text ? JSON.parse(text) : null
-  if (res.status === 401) {
-    // A revoked or expired key: back to the sign-in screen (main.tsx listens).
+  // A revoked or expired key: back to the sign-in screen (main.tsx listens). Only if it is still the
+  // key in use: a late 401 of the old key must not sign out the one just entered.
+  if (res.status === 401 && key !== null && apiKey.get() === key) {
     apiKey.clear()
     dispatchEvent(new Event(SIGNED_OUT))
   }

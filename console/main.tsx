@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'hono/jsx'
 import { render } from 'hono/jsx/dom'
 import { api, apiKey, SIGNED_OUT } from './api'
-import { AppContext } from './context'
+import { AppContext, useApp } from './context'
 import { dictionary, initialLang, saveLang, type Key, type Lang } from './i18n'
 import { AgentPage } from './pages/agent'
 import { AgentsPage } from './pages/agents'
@@ -68,6 +68,7 @@ function App() {
       .catch(() => {
         apiKey.clear()
         setSignedIn(false)
+        setOrgId(0)
       })
   }, [signedIn])
 
@@ -80,19 +81,48 @@ function App() {
       </select>
     </label>
   )
-  if (!signedIn) {
-    return (
-      <AppContext.Provider value={{ t, orgId: 0 }}>
-        <header class="top">
-          <strong>agentplane</strong>
-          {langPicker}
-        </header>
-        <main>
-          <SignIn onSignedIn={() => setSignedIn(true)} />
-        </main>
-      </AppContext.Provider>
-    )
+  const signOut = () => {
+    apiKey.clear()
+    setSignedIn(false)
+    setOrgId(0)
   }
+  // One element per state, of different component types: switching unmounts the other tree whole.
+  return (
+    <AppContext.Provider value={{ t, orgId: signedIn ? orgId : 0 }}>
+      {signedIn ? (
+        <SignedIn route={route} orgs={orgs} orgId={orgId} onOrg={setOrgId} langPicker={langPicker} onSignOut={signOut} />
+      ) : (
+        <SignedOut langPicker={langPicker} onSignedIn={() => setSignedIn(true)} />
+      )}
+    </AppContext.Provider>
+  )
+}
+
+function SignedOut({ langPicker, onSignedIn }: { langPicker: unknown; onSignedIn: () => void }) {
+  return (
+    <div class="shell">
+      <header class="top">
+        <strong>agentplane</strong>
+        {langPicker}
+      </header>
+      <main>
+        <SignIn onSignedIn={onSignedIn} />
+      </main>
+    </div>
+  )
+}
+
+interface SignedInProps {
+  route: string[]
+  orgs: Org[]
+  orgId: number
+  onOrg: (id: number) => void
+  langPicker: unknown
+  onSignOut: () => void
+}
+
+function SignedIn({ route, orgs, orgId, onOrg, langPicker, onSignOut }: SignedInProps) {
+  const { t } = useApp()
   const here = route[0] ?? 'agents'
   const link = (to: string, label: Key) => (
     <a href={`#/${to}`} aria-current={here === to || (to === 'agents' && here === 'chat') ? 'page' : undefined}>
@@ -100,7 +130,7 @@ function App() {
     </a>
   )
   return (
-    <AppContext.Provider value={{ t, orgId }}>
+    <div class="shell">
       <header class="top">
         <strong>agentplane</strong>
         <nav aria-label="main">
@@ -113,7 +143,7 @@ function App() {
         {orgs.length > 1 ? (
           <label>
             <span class="sr-only">{t('organization')}</span>
-            <select value={String(orgId)} onChange={(e: Event) => setOrgId(Number((e.target as HTMLSelectElement).value))}>
+            <select value={String(orgId)} onChange={(e: Event) => onOrg(Number((e.target as HTMLSelectElement).value))}>
               {orgs.map((o) => (
                 <option value={String(o.id)}>{o.name}</option>
               ))}
@@ -123,20 +153,12 @@ function App() {
           <span class="org">{orgs[0]?.name}</span>
         )}
         {langPicker}
-        <button
-          type="button"
-          class="link"
-          onClick={() => {
-            apiKey.clear()
-            setSignedIn(false)
-            setOrgId(0)
-          }}
-        >
+        <button type="button" class="link" onClick={onSignOut}>
           {t('signOut')}
         </button>
       </header>
       <main>{orgId > 0 ? <Page route={route} /> : <p>{t('loading')}</p>}</main>
-    </AppContext.Provider>
+    </div>
   )
 }
 

@@ -330,6 +330,8 @@ describe('a key that stops working', () => {
     await page.goto(`${server.base}/console/#/runs`)
     await page.waitForSelector('#api-key')
     expect(await page.evaluate(() => sessionStorage.getItem('agentplane.key'))).toBeNull()
+    // Nothing of the signed-in screens is left on the page.
+    expect(await page.$$('nav, #runs-title, li[data-agent]')).toEqual([])
     await page.type('#api-key', KEY)
     await page.keyboard.press('Enter')
     await page.waitForSelector('#runs-title')

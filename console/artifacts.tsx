@@ -51,14 +51,14 @@ function Kpi({ title, data }: { title: string; data: Data }) {
   )
 }
 
-function Compose({ variants }: { variants: string[] }) {
+function Compose({ id, variants }: { id: string; variants: string[] }) {
   const { t } = useApp()
   return (
     <div class="artifact compose">
       {variants.map((text, i) => (
         <div class="variant">
-          <label for={`v-${i}`}>{`${t('variant')} ${i + 1}`}</label>
-          <textarea id={`v-${i}`} rows={3} value={text} />
+          <label for={`${id}-v${i}`}>{`${t('variant')} ${i + 1}`}</label>
+          <textarea id={`${id}-v${i}`} rows={3} value={text} />
           <button type="button" class="secondary" onClick={() => void navigator.clipboard?.writeText(text)}>{t('copy')}</button>
         </div>
       ))}
@@ -66,12 +66,12 @@ function Compose({ variants }: { variants: string[] }) {
   )
 }
 
-/** An `artifact` event rendered in the bubble; a shape it does not know is shown as JSON. */
-export function Artifact({ data }: { data: Data }) {
+/** An `artifact` event rendered in the bubble (`id` unique on the page); an unknown shape is shown as JSON. */
+export function Artifact({ id, data }: { id: string; data: Data }) {
   const title = String(data.title ?? '')
   const body = (data.data ?? {}) as Data
   if (data.type === 'render_visual' && data.kind === 'kpi') return <Kpi title={title} data={body} />
   if (data.type === 'render_visual' && data.kind === 'chart') return <Chart title={title} data={body} />
-  if (data.type === 'message_compose' && Array.isArray(data.variants)) return <Compose variants={data.variants.map(String)} />
+  if (data.type === 'message_compose' && Array.isArray(data.variants)) return <Compose id={id} variants={data.variants.map(String)} />
   return <pre class="artifact">{JSON.stringify(data, null, 2)}</pre>
 }

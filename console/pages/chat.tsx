@@ -125,11 +125,11 @@ export function ChatPage({ agentId }: { agentId: string }) {
                   {tool.result !== undefined && <pre>{tool.result}</pre>}
                 </details>
               ))}
-              {v.artifacts.map((a) => (
-                <Artifact data={a} />
+              {v.artifacts.map((a, i) => (
+                <Artifact id={`${v.turnId}-${i}`} data={a} />
               ))}
               <p class="reply">{[v.text, v.live].filter(Boolean).join('\n\n')}</p>
-              {v.question !== null && <Question question={v.question} onAnswer={(answer) => post(v.turnId, 'resume', { answer })} />}
+              {v.question !== null && <Question id={`answer-${v.turnId}`} question={v.question} onAnswer={(answer) => post(v.turnId, 'resume', { answer })} />}
               {v.error && <p role="alert" class="error">{v.error}</p>}
               <p class="meta">
                 <span class={`status s-${v.status}`}>{v.status}</span>
@@ -161,15 +161,15 @@ export function ChatPage({ agentId }: { agentId: string }) {
   )
 }
 
-function Question({ question, onAnswer }: { question: string; onAnswer: (answer: string) => unknown }) {
+function Question({ id, question, onAnswer }: { id: string; question: string; onAnswer: (answer: string) => unknown }) {
   const { t } = useApp()
   const [answer, setAnswer] = useState('')
   return (
     <form class="question" onSubmit={(e: Event) => { e.preventDefault(); if (answer.trim()) void onAnswer(answer.trim()) }}>
-      <label for="answer">
+      <label for={id}>
         {t('question')}: <strong>{question}</strong>
       </label>
-      <input id="answer" value={answer} placeholder={t('yourAnswer')} onInput={(e: Event) => setAnswer((e.target as HTMLInputElement).value)} />
+      <input id={id} value={answer} placeholder={t('yourAnswer')} onInput={(e: Event) => setAnswer((e.target as HTMLInputElement).value)} />
       <button type="submit">{t('answer')}</button>
     </form>
   )

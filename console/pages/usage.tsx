@@ -37,7 +37,7 @@ export function UsagePage() {
       <meter min={0} max={1} value={share} high={0.8} aria-label={t('budget')} class="budget" />
       <p class="muted">{usage.since.slice(0, 10)} →</p>
       {days.length > 0 && (
-        <Artifact data={{ type: 'render_visual', kind: 'chart', title: t('perDay'), data: { labels: days.map(([d]) => d), values: days.map(([, v]) => v) } }} />
+        <Artifact id="per-day" data={{ type: 'render_visual', kind: 'chart', title: t('perDay'), data: { labels: days.map(([d]) => d), values: days.map(([, v]) => v) } }} />
       )}
     </section>
   )

@@ -42,8 +42,7 @@ async function readStream(res, t0) {
     const { value, done } = await reader.read()
     if (done) break
     buf += value
-    let i
-    while ((i = buf.indexOf('\n\n')) >= 0) {
+    for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
       const frame = buf.slice(0, i)
       buf = buf.slice(i + 2)
       const event = /^event: (.*)$/m.exec(frame)?.[1]

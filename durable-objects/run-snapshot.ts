@@ -1,4 +1,4 @@
-import { costOf } from '../workers/runtime/pricing'
+import { costOf } from '../workers/runs/cost'
 import type { JsonObject, RunSnapshot } from '../workers/runs/types'
 import type { RunRow } from './run-store'
 
@@ -19,7 +19,7 @@ export function toSnapshot(run: RunRow, lastSeq: number): RunSnapshot {
     error: run.error,
     interrupt: run.interrupt,
     usage: run.usage,
-    costs: costOf(run.spec.model, run.usage),
+    costs: costOf(run.spec.prices, run.usage),
     time_to_first_token_ms: run.ttft_ms,
     created_at: run.created_at,
     started_at: run.started_at,

@@ -9,6 +9,7 @@ import type {
   StoredEvent,
   Usage,
 } from '../workers/runs/types'
+import { type Exec, openStore } from './sql'
 
 /** Numbered DDL; applied once each, gated by the stored schema version. */
 const MIGRATIONS = [
@@ -45,7 +46,7 @@ const MIGRATIONS = [
   `CREATE TABLE checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), step INTEGER NOT NULL, messages TEXT NOT NULL)`,
   `CREATE TABLE tool_results (tool_call_id TEXT PRIMARY KEY, result TEXT NOT NULL)`,
   `ALTER TABLE run ADD COLUMN start_at_ms INTEGER NOT NULL DEFAULT 0`,
-  `ALTER TABLE run ADD COLUMN webhook_attempts INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE run ADD COLUMN webhook_attempts INTEGER NOT NULL DEFAULT 0`, // unused: run webhooks go through the webhook queue
   // Consecutive transient model failures of the current step; a checkpoint (step done) resets it.
   `ALTER TABLE run ADD COLUMN step_failures INTEGER NOT NULL DEFAULT 0`,
 ]
@@ -74,7 +75,6 @@ export interface RunRow {
   queued_ms: number
   /** Not before this time (after_seconds), also for runs held until their thread admits them. */
   start_at_ms: number
-  webhook_attempts: number
   step_failures: number
   d1_writes: number
   outbox: OutboxItem[]
@@ -87,36 +87,11 @@ interface RawRun {
 const json = <T>(v: SqlStorageValue): T => JSON.parse(String(v)) as T
 const jsonOrNull = <T>(v: SqlStorageValue): T | null => (v === null ? null : json<T>(v))
 
-export class SqlError extends Error {
-  override readonly name = 'SqlError'
-  constructor(
-    readonly query: string,
-    cause: unknown,
-  ) {
-    super(`${cause instanceof Error ? cause.message : String(cause)} — in: ${query.slice(0, 120)}`)
-  }
-}
-
 export class RunStore {
-  constructor(private readonly sql: SqlStorage) {
-    this.#migrate()
-  }
+  readonly #exec: Exec
 
-  #exec<T extends Record<string, SqlStorageValue>>(query: string, ...args: SqlStorageValue[]): SqlStorageCursor<T> {
-    try {
-      return this.sql.exec<T>(query, ...args)
-    } catch (err) {
-      throw new SqlError(query, err)
-    }
-  }
-
-  #migrate(): void {
-    this.#exec('CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL)')
-    const version = this.#exec<{ v: number }>("SELECT v FROM meta WHERE k = 'schema'").toArray()[0]?.v ?? 0
-    MIGRATIONS.slice(version).forEach((ddl) => this.#exec(ddl))
-    if (version < MIGRATIONS.length) {
-      this.#exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('schema', ?)", MIGRATIONS.length)
-    }
+  constructor(sql: SqlStorage) {
+    this.#exec = openStore(sql, MIGRATIONS)
   }
 
   init(spec: RunSpec, createdAt: string, deadlineMs: number): boolean {
@@ -155,7 +130,6 @@ export class RunStore {
       wakes: Number(r.wakes),
       queued_ms: Number(r.queued_ms),
       start_at_ms: Number(r.start_at_ms),
-      webhook_attempts: Number(r.webhook_attempts),
       step_failures: Number(r.step_failures),
       d1_writes: Number(r.d1_writes),
       outbox: json<OutboxItem[]>(r.outbox ?? '[]'),
@@ -163,7 +137,7 @@ export class RunStore {
   }
 
   /** Partial update of the run row; keys are column names. */
-  update(fields: Partial<Record<'status' | 'output' | 'error' | 'interrupt' | 'lease_owner' | 'lease_expires_ms' | 'attempt' | 'started_at' | 'started_ms' | 'ended_at' | 'ttft_ms' | 'wakes' | 'queued_ms' | 'deadline_ms' | 'start_at_ms' | 'webhook_attempts' | 'step_failures' | 'outbox', SqlStorageValue>>): void {
+  update(fields: Partial<Record<'status' | 'output' | 'error' | 'interrupt' | 'lease_owner' | 'lease_expires_ms' | 'attempt' | 'started_at' | 'started_ms' | 'ended_at' | 'ttft_ms' | 'wakes' | 'queued_ms' | 'deadline_ms' | 'start_at_ms' | 'step_failures' | 'outbox', SqlStorageValue>>): void {
     const keys = Object.keys(fields) as (keyof typeof fields)[]
     if (keys.length === 0) return
     this.#exec(`UPDATE run SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = 1`, ...keys.map((k) => fields[k] ?? null))

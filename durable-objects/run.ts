@@ -1,8 +1,8 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../workers/env'
 import { errorForLog } from '../workers/lib/log'
-import { eventOf } from '../workers/webhooks/messages'
-import { costOf } from '../workers/runtime/pricing'
+import { eventOf } from '../workers/runs/messages'
+import { costOf } from '../workers/runs/cost'
 import {
   type ChatMessage,
   type ClaimResult,
@@ -19,7 +19,7 @@ import {
 import { type OutboxItem, type RunRow, RunStore } from './run-store'
 import { deliverOutboxItem } from './run-outbox'
 import { toSnapshot, usageOf } from './run-snapshot'
-import { SseHub } from './sse'
+import { EventHub } from './event-hub'
 
 /** A queued run nobody claimed (or whose consumer died) is sent to the queue again after this. */
 export const WAKE_AFTER_MS = 60_000
@@ -44,7 +44,7 @@ const nowIso = () => new Date().toISOString()
  */
 export class RunObject extends DurableObject<Env> {
   #store: RunStore
-  readonly #hub = new SseHub()
+  readonly #hub = new EventHub()
   readonly #waiters = new Set<() => void>()
   /** In memory so the token path skips a row read: true once time to first token is stored (re-read after eviction). */
   #firstTokenSeen = false
@@ -179,7 +179,7 @@ export class RunObject extends DurableObject<Env> {
   /** Answers the pending interrupt and sends the run back to the queue. */
   async resume(answer: string): Promise<{ ok: true; run: RunSnapshot } | { ok: false; status: RunStatus | null }> {
     const run = this.#store.get()
-    if (!run || run.status !== 'interrupted' || !run.interrupt) return { ok: false, status: run?.status ?? null }
+    if (run?.status !== 'interrupted' || !run.interrupt) return { ok: false, status: run?.status ?? null }
     const cp = this.#store.checkpoint()
     const toolMessage: ChatMessage = { role: 'tool', tool_call_id: run.interrupt.tool_call_id, content: answer }
     this.#store.saveToolResult(run.interrupt.tool_call_id, answer)
@@ -212,15 +212,11 @@ export class RunObject extends DurableObject<Env> {
     this.#store = new RunStore(this.ctx.storage.sql)
   }
 
-  /** SSE bytes: events after `after` (Last-Event-ID), then live ones until the run ends. */
+  /** The run's events after `after` (Last-Event-ID) as NDJSON lines, then live ones until the run ends. */
   subscribe(after: number): ReadableStream<Uint8Array> {
     const run = this.#store.get()
     const closed = !run || isTerminal(run.status)
     return this.#hub.subscribe(after, (a, limit) => this.#store.eventsAfter(a, limit), closed)
-  }
-
-  events(after: number, limit: number): StoredEvent[] {
-    return this.#store.eventsAfter(after, Math.min(limit, 1000))
   }
 
   /** Events worth reading as a log (no token deltas or status ticks), paged. */
@@ -255,11 +251,6 @@ export class RunObject extends DurableObject<Env> {
     const run = this.#store.get()
     if (!run) throw new Error('run does not exist (never created, or rolled back)')
     return toSnapshot(run, this.#store.lastSeq())
-  }
-
-  /** How many D1 writes this run has made (the per-state-change budget is asserted in tests). */
-  d1Writes(): number {
-    return this.#store.get()?.d1_writes ?? 0
   }
 
   /**
@@ -344,7 +335,7 @@ export class RunObject extends DurableObject<Env> {
     const run = this.#store.get()
     const remaining = run?.spec.budget_remaining_usd
     if (!run || remaining === null || remaining === undefined || run.status !== 'running') return
-    const cost = costOf(run.spec.model, run.usage).total
+    const cost = costOf(run.spec.prices, run.usage).total
     if (cost > remaining) {
       this.#transition(run, 'error', { error: JSON.stringify({ code: 'budget_exceeded', message: `The run cost $${cost} and the organization had $${remaining.toFixed(6)} left this month` }) })
     }

@@ -1,7 +1,5 @@
-import type { ChatMessage } from '../workers/runs/types'
-import { SqlError } from './run-store'
-
-export type ThreadStatus = 'idle' | 'busy' | 'interrupted' | 'error'
+import type { ChatMessage, Checkpoint, ThreadStatus } from '../workers/runs/types'
+import { type Exec, openStore } from './sql'
 
 const MIGRATIONS = [
   `CREATE TABLE thread (id INTEGER PRIMARY KEY CHECK (id = 1), thread_id TEXT NOT NULL, status TEXT NOT NULL, active_run TEXT)`,
@@ -21,28 +19,12 @@ export interface ThreadRow {
   last_output: string | null
 }
 
-export interface Checkpoint {
-  checkpoint_id: string
-  run_id: string
-  created_at: string
-  messages: ChatMessage[]
-}
-
 /** All of ThreadObject's SQL. */
 export class ThreadStore {
-  constructor(private readonly sql: SqlStorage) {
-    this.#exec('CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL)')
-    const version = this.#exec<{ v: number }>("SELECT v FROM meta WHERE k = 'schema'").toArray()[0]?.v ?? 0
-    MIGRATIONS.slice(version).forEach((ddl) => this.#exec(ddl))
-    if (version < MIGRATIONS.length) this.#exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('schema', ?)", MIGRATIONS.length)
-  }
+  readonly #exec: Exec
 
-  #exec<T extends Record<string, SqlStorageValue>>(query: string, ...args: SqlStorageValue[]): SqlStorageCursor<T> {
-    try {
-      return this.sql.exec<T>(query, ...args)
-    } catch (err) {
-      throw new SqlError(query, err)
-    }
+  constructor(sql: SqlStorage) {
+    this.#exec = openStore(sql, MIGRATIONS)
   }
 
   ensure(threadId: string): ThreadRow {

@@ -1,22 +1,10 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../workers/env'
-import { runStub } from '../workers/runs/stubs'
-import type { ChatMessage, RunStatus } from '../workers/runs/types'
-import { type Checkpoint, type ThreadStatus, ThreadStore } from './thread-store'
-
-export type MultitaskStrategy = 'reject' | 'enqueue' | 'interrupt' | 'rollback'
-
-export type Admission = { action: 'start' } | { action: 'queued'; position: number } | { action: 'rejected'; active_run: string }
-
-export interface ThreadState {
-  thread_id: string
-  exists: boolean
-  status: ThreadStatus
-  active_run: string | null
-  queued_runs: string[]
-  messages: ChatMessage[]
-  last_output: string | null
-}
+import { createDb } from '../workers/db/client'
+import { deleteThread, mirrorThread } from '../workers/db/runs'
+import { forgetRun, runStub } from '../workers/runs/stubs'
+import { type Admission, type ChatMessage, type Checkpoint, isTerminal, type MultitaskStrategy, type RunStatus, type ThreadState, type ThreadStatus } from '../workers/runs/types'
+import { ThreadStore } from './thread-store'
 
 /**
  * One per thread (a session's turns, an ACP thread's runs). Admits runs one at a time by
@@ -72,11 +60,8 @@ export class ThreadObject extends DurableObject<Env> {
     // old run's end (reported back through runChanged) is not mistaken for the active run's.
     await this.#set('busy', runId)
     if (active) {
-      const old = runStub(this.env, active)
-      if (strategy === 'rollback') {
-        await old.rollback()
-        await this.env.DB.prepare('DELETE FROM runs WHERE id = ?').bind(active).run()
-      } else await old.cancel('Interrupted by a newer run (multitask_strategy=interrupt)')
+      if (strategy === 'rollback') await forgetRun(this.env, active)
+      else await runStub(this.env, active).cancel('Interrupted by a newer run (multitask_strategy=interrupt)')
     }
     try {
       await runStub(this.env, runId).release()
@@ -91,7 +76,7 @@ export class ThreadObject extends DurableObject<Env> {
   async runChanged(change: { run_id: string; status: RunStatus; output: string | null; messages: ChatMessage[] }): Promise<void> {
     const thread = this.#store.get()
     if (!thread) return
-    const terminal = ['success', 'error', 'cancelled', 'timeout'].includes(change.status)
+    const terminal = isTerminal(change.status)
     if (thread.active_run !== change.run_id) {
       if (terminal) this.#store.dequeue(change.run_id)
       return
@@ -139,7 +124,7 @@ export class ThreadObject extends DurableObject<Env> {
     this.#store.set('idle', null)
     for (const queued of this.#store.queued()) this.#store.dequeue(queued)
     await Promise.all(runs.map((r) => runStub(this.env, r).cancel('The thread was deleted')))
-    await this.env.DB.prepare('DELETE FROM threads WHERE id = ?').bind(thread.thread_id).run()
+    await deleteThread(createDb(this.env.DB), thread.thread_id)
     await this.ctx.storage.deleteAll()
     // deleteAll drops the tables too; late calls (a cancelled run reporting back) need them.
     this.#store = new ThreadStore(this.ctx.storage.sql)
@@ -183,8 +168,6 @@ export class ThreadObject extends DurableObject<Env> {
   async #mirror(): Promise<void> {
     const t = this.#store.get()
     if (!t) return
-    await this.env.DB.prepare("UPDATE threads SET status = ?, \"values\" = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?")
-      .bind(t.status, JSON.stringify({ output: t.last_output }), t.thread_id)
-      .run()
+    await mirrorThread(createDb(this.env.DB), t.thread_id, t.status, t.last_output)
   }
 }

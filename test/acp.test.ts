@@ -1,4 +1,3 @@
-import { runDurableObjectAlarm } from 'cloudflare:test'
 import { beforeAll, describe, inject, it } from 'vitest'
 import { call, createTenant, env, type Tenant } from './helpers/api'
 import { acp, acpFetch, acpFrames, valid } from './helpers/acp'
@@ -48,7 +47,7 @@ describe('ACP threads', () => {
     expect(valid('Thread', patched.body).metadata).toEqual({ team: 'ops', tier: 'gold' })
     const search = await acp(t, 'POST', '/threads/search', { metadata: { tier: 'gold' }, status: 'idle' })
     expect(search.body.map((x: { thread_id: string }) => x.thread_id)).toEqual([id])
-    search.body.forEach((x: unknown) => valid('Thread', x))
+    for (const x of search.body) valid('Thread', x)
 
     for (const input of ['first', 'second']) {
       const waited = await acp(t, 'POST', `/threads/${id}/runs/wait`, run(input))
@@ -56,7 +55,7 @@ describe('ACP threads', () => {
     }
     const history = await acp(t, 'GET', `/threads/${id}/history?limit=5`)
     expect(history.status).toBe(200)
-    history.body.forEach((s: unknown) => valid('ThreadState', s))
+    for (const s of history.body) valid('ThreadState', s)
     expect(history.body.map((s: { messages: unknown[] }) => s.messages.length)).toEqual([4, 2])
     const older = await acp(t, 'GET', `/threads/${id}/history?before=${history.body[0].checkpoint.checkpoint_id}`)
     expect(older.body.map((s: { messages: unknown[] }) => s.messages.length)).toEqual([2])
@@ -91,7 +90,7 @@ describe('ACP thread runs', () => {
     valid('RunStateful', (await acp(t, 'GET', `/threads/${thread}/runs/${created.body.run_id}`)).body)
     const list = await acp(t, 'GET', `/threads/${thread}/runs`)
     expect(list.body.map((r: { run_id: string }) => r.run_id)).toEqual([created.body.run_id])
-    list.body.forEach((r: unknown) => valid('RunStateful', r))
+    for (const r of list.body) valid('RunStateful', r)
 
     const values = await acpFrames(await acpFetch(t, 'GET', `/threads/${thread}/runs/${created.body.run_id}/stream`))
     expect(values.map((f) => f.data.type)).toEqual(['values', 'values'])
@@ -264,7 +263,7 @@ describe('ACP stateless runs', () => {
 
     const search = await acp(t, 'POST', '/runs/search', { agent_id: agentId, status: 'success', metadata: { job: 'a' } })
     expect(search.body.map((r: { run_id: string }) => r.run_id)).toEqual([created.body.run_id])
-    search.body.forEach((r: unknown) => valid('RunStateless', r))
+    for (const r of search.body) valid('RunStateless', r)
 
     const frames = await acpFrames(await acpFetch(t, 'POST', '/runs/stream', run('streamed stateless')))
     expect(frames.at(-1)?.data).toMatchObject({ type: 'values', values: { output: 'You said: streamed stateless' } })
@@ -305,11 +304,10 @@ describe('ACP stateless runs', () => {
     const created = await acp(t, 'POST', '/runs', run('notify me', { webhook: hook, on_completion: 'keep' }))
     await acp(t, 'GET', `/runs/${created.body.run_id}/wait`)
     const deliveries = async () =>
-      ((await (await fetch(`http://127.0.0.1:${inject('fakeOpenAIPort')}/__webhooks`)).json()) as { webhooks: { run_id: string; attempt: number; body: any }[] }).webhooks.filter((w) => w.run_id === created.body.run_id)
+      ((await (await fetch(`http://127.0.0.1:${inject('fakeOpenAIPort')}/__webhooks`)).json()) as { webhooks: { run_id: string; attempt: number; body: unknown }[] }).webhooks.filter((w) => w.run_id === created.body.run_id)
     await until(deliveries, (d) => d.length === 1)
-    // The first delivery got a 500; the outbox retries it on the next alarm.
-    await runDurableObjectAlarm(env.RUNS.getByName(created.body.run_id))
-    const all = await until(deliveries, (d) => d.length === 2)
+    // The first delivery got a 500; the webhook queue retries it after its backoff.
+    const all = await until(deliveries, (d) => d.length === 2, 15_000)
     expect(all.map((d) => d.attempt)).toEqual([1, 2])
     expect(all[1]?.body).toMatchObject({ run_id: created.body.run_id, status: 'success', output: { type: 'result', values: { output: 'You said: notify me' } } })
   })

@@ -68,7 +68,7 @@ describe('empty PATCH bodies are a no-op, never a 500', () => {
     const agent = await call('POST', `/v1/organizations/${t.orgId}/agents`, { key: t.key, body: { name: 'Patch me' } })
     const schedule = await call('POST', `/v1/organizations/${t.orgId}/schedules`, { key: t.key, body: { agent_id: agent.body.id, name: 's', cron: '0 9 * * *', input: 'p' } })
     const thread = await acp(t, 'POST', '/threads', {})
-    const cases: [string, () => Promise<{ status: number; body: any }>][] = [
+    const cases: [string, () => Promise<{ status: number; body: unknown }>][] = [
       ['webhook', () => call('PATCH', `/v1/organizations/${t.orgId}/webhooks/${hook.body.id}`, { key: t.key, body: {} })],
       ['admin org', () => admin('PATCH', `/organizations/${t.orgId}`, {})],
       ['agent', () => call('PATCH', `/v1/organizations/${t.orgId}/agents/${agent.body.id}`, { key: t.key, body: {} })],

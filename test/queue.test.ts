@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, it } from 'vitest'
 import { createTenant, env } from './helpers/api'
-import { allEvents, deliver, deltas, run, until } from './helpers/runs'
+import { allEvents, d1Writes, deliver, deltas, run, until } from './helpers/runs'
 import { startTurn, waitTurn } from './helpers/sessions'
 
 const expireLease = (runId: string) =>
@@ -81,8 +81,8 @@ describe('D1 writes', () => {
     await waitTurn(t, small)
     expect((await waitTurn(t, large)).usage.completion_tokens).toBe(2000)
     // running, success: two transitions, two writes (the insert at creation is the API's).
-    expect(await run(small.turn_id).d1Writes()).toBe(2)
-    expect(await run(large.turn_id).d1Writes()).toBe(2)
+    expect(await d1Writes(small.turn_id)).toBe(2)
+    expect(await d1Writes(large.turn_id)).toBe(2)
     const row = await env.DB.prepare('SELECT completion_tokens, total_tokens, cost_completion, time_to_first_token_ms FROM runs WHERE id = ?').bind(large.turn_id).first()
     expect(row).toMatchObject({ completion_tokens: 2000, cost_completion: 0.004 })
     expect(row?.time_to_first_token_ms).toEqual(expect.any(Number))

@@ -38,7 +38,7 @@ describe('sessions', () => {
     expect((await call('POST', '/v1/sessions/stream', { key: b.key, body: { message: 'x', session_id: s.session_id } })).status).toBe(404)
     const aAgents = await call('GET', `/v1/organizations/${a.orgId}/agents`, { key: a.key })
     expect((await call('POST', '/v1/sessions/stream', { key: b.key, body: { message: 'x', agent_id: aAgents.body.items[0].id } })).status).toBe(404)
-    for (const path of ['', '/turns/' + s.turn_id, '/turns/' + s.turn_id + '/stream', '/turns/' + s.turn_id + '/wait?timeout=0']) {
+    for (const path of ['', `/turns/${s.turn_id}`, `/turns/${s.turn_id}/stream`, `/turns/${s.turn_id}/wait?timeout=0`]) {
       expect((await call('GET', `/v1/sessions/${s.session_id}${path}`, { key: b.key })).status, path).toBe(404)
     }
     expect((await call('POST', `/v1/sessions/${s.session_id}/turns/${s.turn_id}/cancel`, { key: b.key })).status).toBe(404)

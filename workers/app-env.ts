@@ -12,14 +12,23 @@ export interface Principal {
   rateLimitPerMinute: number | null
 }
 
+/** Every request: set by the root app (request id, the per-request drizzle instance). */
 export interface AppEnv {
   Bindings: Env
   Variables: {
     requestId: string
     db: Db
-    principal: Principal
-    /** Set by requireMember on /organizations/:org_id/* routes. */
-    orgId: number
-    orgRole: 'owner' | 'member'
   }
+}
+
+/** After requireApiKey: the caller is known. */
+export interface AuthedEnv {
+  Bindings: Env
+  Variables: AppEnv['Variables'] & { principal: Principal }
+}
+
+/** After requireMember / requireAcpOrg: the organization is known and the caller is a member. */
+export interface OrgEnv {
+  Bindings: Env
+  Variables: AuthedEnv['Variables'] & { orgId: number; orgRole: 'owner' | 'member' }
 }

@@ -1,8 +1,6 @@
-import { inArray, sql } from 'drizzle-orm'
-import type { Db } from './app-env'
 import { createDb } from './db/client'
 import * as schedulesDb from './db/schedules'
-import { runs, webhookDeliveries } from './db/schema'
+import * as runsDb from './db/runs'
 import type { Env } from './env'
 import { errorForLog } from './lib/log'
 import { ApiError } from './errors'
@@ -52,12 +50,11 @@ export async function runDueSchedules(env: Env, now: Date): Promise<number> {
 export async function sweepStuckRuns(env: Env, now: Date): Promise<number> {
   const db = createDb(env.DB)
   const cutoff = new Date(now.getTime() - SWEEP_AFTER_MS).toISOString()
-  const rows = await db.all<{ id: string }>(sql`SELECT id FROM runs WHERE status IN ('pending', 'running') AND created_at < ${cutoff} ORDER BY created_at LIMIT ${SWEEP_PER_TICK}`)
   let fixed = 0
-  for (const { id } of rows) {
+  for (const id of await runsDb.stuckRunIds(db, cutoff, SWEEP_PER_TICK)) {
     const result = await runStub(env, id).sweep()
     if (result === 'missing') {
-      await db.run(sql`UPDATE runs SET status = 'error', error_code = 'lost', error_message = 'The run was recorded but never reached its Durable Object', ended_at = ${now.toISOString()} WHERE id = ${id}`)
+      await runsDb.markRunLost(db, id, now.toISOString())
       fixed += 1
     }
   }
@@ -66,20 +63,10 @@ export async function sweepStuckRuns(env: Env, now: Date): Promise<number> {
 
 /** Finished runs older than their org's retention: events (RunObject) and rows (D1), in batches. */
 export async function applyRetention(env: Env, now: Date): Promise<number> {
-  const db: Db = createDb(env.DB)
-  const at = now.toISOString()
-  const rows = await db.all<{ id: string }>(sql`
-    SELECT r.id FROM runs r JOIN organizations o ON o.id = r.org_id
-    WHERE r.ended_at IS NOT NULL AND r.ended_at < strftime('%Y-%m-%dT%H:%M:%fZ', ${at}, '-' || o.retention_days || ' days')
-    ORDER BY r.ended_at LIMIT ${PURGE_PER_TICK}`)
+  const db = createDb(env.DB)
   const purged: string[] = []
-  for (const { id } of rows) if (await runStub(env, id).purge()) purged.push(id)
-  // D1 allows 100 bound parameters per statement. (Query builders, not raw SQL: drizzle cannot
-  // batch raw statements that have parameters.)
-  for (let i = 0; i < purged.length; i += 90) {
-    const ids = purged.slice(i, i + 90)
-    await db.batch([db.delete(webhookDeliveries).where(inArray(webhookDeliveries.runId, ids)), db.delete(runs).where(inArray(runs.id, ids))])
-  }
+  for (const id of await runsDb.expiredRunIds(db, now.toISOString(), PURGE_PER_TICK)) if (await runStub(env, id).purge()) purged.push(id)
+  await runsDb.deleteRunsWithDeliveries(db, purged)
   return purged.length
 }
 

@@ -1,17 +1,17 @@
-import type { D1Migration } from 'cloudflare:test'
-import type { AiBinding } from './runtime/models/workers-ai'
-import type { RateLimiterObject } from '../durable-objects/rate-limiter'
-import type { RunObject } from '../durable-objects/run'
-import type { ThreadObject } from '../durable-objects/thread'
+/** The slice of the `AI` binding the workers-ai adapter uses. */
+export interface AiBinding {
+  run(model: string, input: Record<string, unknown>): Promise<unknown>
+}
 
 /** Bindings declared in wrangler.toml, plus secrets from `wrangler secret put` / .dev.vars. */
 export interface Env {
   DB: D1Database
-  RUNS: DurableObjectNamespace<RunObject>
-  THREADS: DurableObjectNamespace<ThreadObject>
+  /** RunObject, ThreadObject: typed stubs come from workers/runs/stubs.ts (derived from the classes). */
+  RUNS: DurableObjectNamespace
+  THREADS: DurableObjectNamespace
   RUN_QUEUE: Queue<unknown>
   WEBHOOK_QUEUE: Queue<unknown>
-  RATE_LIMITER: DurableObjectNamespace<RateLimiterObject>
+  RATE_LIMITER: DurableObjectNamespace
   /** Requests per minute per API key / per organization, unless the key or org row overrides. */
   RATE_LIMIT_KEY_PER_MINUTE?: string
   RATE_LIMIT_ORG_PER_MINUTE?: string
@@ -34,21 +34,4 @@ export interface Env {
   OPENAI_API_KEY?: string
   /** `workers-ai/*` models: add `[ai] binding = "AI"` to wrangler.toml on deploy (not used offline). */
   AI?: AiBinding
-}
-
-type AppBindings = Env
-
-declare global {
-  namespace Cloudflare {
-    /** `env` from cloudflare:test / cloudflare:workers: the app's bindings plus test-only ones. */
-    interface Env extends AppBindings {
-      TEST_MIGRATIONS: D1Migration[]
-      /** The fuzz suite's cases per kind (bench/fuzz.mjs raises it). */
-      FUZZ_RUNS?: string
-    }
-    /** Types `exports.default` from cloudflare:workers as this worker's default export. */
-    interface GlobalProps {
-      mainModule: typeof import('./index')
-    }
-  }
 }

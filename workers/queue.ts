@@ -1,10 +1,8 @@
-import { z } from 'zod'
 import type { Env } from './env'
 import { errorForLog } from './lib/log'
+import { RunMessageSchema } from './runs/messages'
 import { runLoop } from './runtime/loop'
 import { LEASE_MS } from './runtime/run-writer'
-
-const RunMessageSchema = z.object({ run_id: z.string().min(1).max(64) })
 
 /**
  * `agent-runs` consumer. Messages run concurrently (a batch holds independent runs). Delivery

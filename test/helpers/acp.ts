@@ -1,8 +1,10 @@
 import { exports } from 'cloudflare:workers'
 import { BASE, call, type Tenant } from './api'
 import { specErrors } from './spec'
+import { readSse, type SseEvent } from './sse'
 
 /** ACP clients send the key as x-api-key. */
+// biome-ignore lint/suspicious/noExplicitAny: see call() in ./api
 export const acp = <T = any>(t: Tenant, method: string, path: string, body?: unknown) =>
   call<T>(method, `/acp${path}`, { headers: { 'x-api-key': t.key }, body })
 
@@ -13,22 +15,14 @@ export function valid<T>(schema: string, body: T): T {
   return body
 }
 
-export interface AcpFrame {
+export interface AcpFrame extends Omit<SseEvent, 'id'> {
   id: string
-  event: string
-  data: any
 }
 
-/** Reads an ACP SSE response to its end; every frame is validated as RunOutputStream. */
+/** Reads an ACP SSE response to its end, as the ACP SDK would; every frame is validated as RunOutputStream. */
 export async function acpFrames(res: Response): Promise<AcpFrame[]> {
-  const text = await res.text()
-  return text
-    .split('\n\n')
-    .filter((f) => f.includes('event: '))
-    .map((f) => {
-      const get = (k: string) => f.split('\n').find((l) => l.startsWith(`${k}: `))?.slice(k.length + 2) ?? ''
-      return valid('RunOutputStream', { id: get('id'), event: get('event'), data: JSON.parse(get('data')) })
-    })
+  const { events } = await readSse(res)
+  return events.map((e) => valid('RunOutputStream', { id: String(e.id), event: e.event, data: e.data }))
 }
 
 export const acpFetch = (t: Tenant, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>

@@ -1,5 +1,6 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
+import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
+import { RunStore } from '../../durable-objects/run-store'
 import worker from '../../workers/index'
 import { runStub } from '../../workers/runs/stubs'
 import type { StoredEvent } from '../../workers/runs/types'
@@ -24,5 +25,9 @@ export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, t
   }
 }
 
-export const allEvents = (runId: string): Promise<StoredEvent[]> => run(runId).events(0, 1000)
+/** The run's whole event log, read inside its RunObject (not an RPC method: tests only). */
+export const allEvents = (runId: string): Promise<StoredEvent[]> => runInDurableObject(run(runId), (_, state) => new RunStore(state.storage.sql).eventsAfter(0, 1000))
+
+/** How many D1 writes the run has made (the per-state-change budget is asserted in tests). */
+export const d1Writes = (runId: string): Promise<number> => runInDurableObject(run(runId), (_, state) => new RunStore(state.storage.sql).get()?.d1_writes ?? 0)
 export const deltas = (events: StoredEvent[]) => events.filter((e) => e.type === 'message_delta').map((e) => String(e.data.text).trim())

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
+import type { JsonObject } from '../runs/types'
 import { agents, runs, threads } from './schema'
 
 /** Every key of `filter` must equal the JSON field of that name (ACP metadata/values filters). */
@@ -42,7 +43,7 @@ export async function insertThread(db: Db, row: typeof threads.$inferInsert) {
   return created
 }
 
-export async function setThreadMetadata(db: Db, threadId: string, metadata: Record<string, unknown>) {
+export async function setThreadMetadata(db: Db, threadId: string, metadata: JsonObject) {
   const [row] = await db.update(threads).set({ metadata, updatedAt: new Date().toISOString() }).where(eq(threads.id, threadId)).returning()
   if (!row) throw ApiError.notFound('Thread')
   return row
@@ -58,10 +59,8 @@ export async function searchThreads(db: Db, orgId: number, q: { metadata?: Recor
     .offset(q.offset)
 }
 
-const ACP_TO_OURS: Record<string, string[]> = { pending: ['pending', 'running'], interrupted: ['interrupted'], success: ['success'], error: ['error', 'cancelled'], timeout: ['timeout'] }
-
-/** Stateless ACP runs of the org (their creation carries on_completion). */
-export async function searchStatelessRuns(db: Db, orgId: number, q: { agent_id?: string; status?: string; metadata?: Record<string, unknown>; limit: number; offset: number }) {
+/** Stateless ACP runs of the org. */
+export async function searchStatelessRuns(db: Db, orgId: number, q: { agent_id?: string; statuses?: string[]; metadata?: Record<string, unknown>; limit: number; offset: number }) {
   return db
     .select()
     .from(runs)
@@ -69,9 +68,9 @@ export async function searchStatelessRuns(db: Db, orgId: number, q: { agent_id?:
       and(
         eq(runs.orgId, orgId),
         eq(runs.channel, 'acp'),
-        isNotNull(sql`json_extract(${runs.creation}, '$.on_completion')`),
+        eq(runs.stateless, true),
         q.agent_id ? eq(runs.agentId, q.agent_id) : undefined,
-        q.status ? inArray(runs.status, ACP_TO_OURS[q.status] ?? []) : undefined,
+        q.statuses ? inArray(runs.status, q.statuses) : undefined,
         ...jsonMatches(runs.metadata, q.metadata),
       ),
     )

@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
-import type { CreateAgent, PatchAgent } from '../schemas/agents'
 import { isUniqueViolation } from './errors'
 import { paged } from './paged'
 import { agents, agentVersions, memberships, organizations } from './schema'
@@ -99,7 +98,10 @@ async function freeCode(db: Db, orgId: number, base: string): Promise<string> {
   return code
 }
 
-export async function createAgent(db: Db, orgId: number, userId: number, input: CreateAgent, defaultModel: string): Promise<AgentRow> {
+/** The profile fields a create or patch sets, in row names (the dialect maps its body to them). */
+export type AgentProfile = Partial<Pick<typeof agents.$inferInsert, 'code' | 'name' | 'description' | 'systemPrompt' | 'avatarUrl' | 'model' | 'isEnabled'>>
+
+export async function createAgent(db: Db, orgId: number, userId: number, input: AgentProfile & { name: string }, defaultModel: string): Promise<AgentRow> {
   const id = crypto.randomUUID()
   const code = input.code ?? (await freeCode(db, orgId, slugify(input.name) || 'agent'))
   try {
@@ -113,10 +115,10 @@ export async function createAgent(db: Db, orgId: number, userId: number, input: 
           code,
           name: input.name,
           description: input.description ?? null,
-          systemPrompt: input.system_prompt ?? null,
-          avatarUrl: input.avatar_url ?? null,
+          systemPrompt: input.systemPrompt ?? null,
+          avatarUrl: input.avatarUrl ?? null,
           model: input.model ?? defaultModel,
-          isEnabled: input.is_enabled ?? true,
+          isEnabled: input.isEnabled ?? true,
           createdBy: userId,
         })
         .returning(),
@@ -161,14 +163,14 @@ async function applyChange(db: Db, current: AgentRow, change: ProfileChange, isE
   }
 }
 
-export function patchAgent(db: Db, current: AgentRow, patch: PatchAgent): Promise<AgentRow> {
+export function patchAgent(db: Db, current: AgentRow, patch: AgentProfile): Promise<AgentRow> {
   const change: ProfileChange = {}
   if (patch.name !== undefined) change.name = patch.name
   if (patch.description !== undefined) change.description = patch.description
-  if (patch.system_prompt !== undefined) change.systemPrompt = patch.system_prompt
-  if (patch.avatar_url !== undefined) change.avatarUrl = patch.avatar_url
+  if (patch.systemPrompt !== undefined) change.systemPrompt = patch.systemPrompt
+  if (patch.avatarUrl !== undefined) change.avatarUrl = patch.avatarUrl
   if (patch.model !== undefined) change.model = patch.model
-  return applyChange(db, current, change, patch.is_enabled)
+  return applyChange(db, current, change, patch.isEnabled)
 }
 
 export function setConnectors(db: Db, current: AgentRow, keys: string[]): Promise<AgentRow> {

@@ -2,7 +2,6 @@ import { and, asc, count, eq, getTableColumns, inArray } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
 import { encryptSecret } from '../lib/crypto'
-import type { CreateCredential } from '../schemas/credentials'
 import { isUniqueViolation } from './errors'
 import { credentials, grants } from './schema'
 
@@ -15,19 +14,22 @@ export type PublicCredential = Omit<CredentialRow, 'secretCiphertext'>
 /** AES-GCM additional data: the ciphertext only opens on its own row. */
 export const secretContext = (orgId: number, credentialId: string) => `credential:${orgId}:${credentialId}`
 
-export async function createCredential(db: Db, orgId: number, userId: number, input: CreateCredential, key: string) {
+/** A new credential in row names; `secret` is encrypted here and never stored in clear. */
+export type NewCredential = Pick<typeof credentials.$inferInsert, 'serviceName' | 'instanceId' | 'accountLabel'> & { secret: string }
+
+export async function createCredential(db: Db, orgId: number, userId: number, input: NewCredential, key: string) {
   const id = crypto.randomUUID()
   const secretCiphertext = await encryptSecret(key, input.secret, secretContext(orgId, id))
   try {
     const [row] = await db
       .insert(credentials)
-      .values({ id, orgId, serviceName: input.service_name, instanceId: input.instance_id, accountLabel: input.account_label ?? null, secretCiphertext, createdBy: userId })
+      .values({ id, orgId, serviceName: input.serviceName, instanceId: input.instanceId, accountLabel: input.accountLabel ?? null, secretCiphertext, createdBy: userId })
       .returning(publicColumns)
     if (!row) throw new Error('credential insert returned no row')
     return row
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new ApiError('conflict', `A ${input.service_name} credential with instance_id "${input.instance_id}" already exists`)
+      throw new ApiError('conflict', `A ${input.serviceName} credential with instance_id "${input.instanceId}" already exists`)
     }
     throw err
   }

@@ -1,8 +1,9 @@
-import { and, desc, eq, inArray, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNotNull, lt, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
+import type { RunSnapshot, ThreadStatus } from '../runs/types'
 import { paged } from './paged'
-import { memberships, runs, threads } from './schema'
+import { memberships, organizations, runs, schedules, threads, webhookDeliveries } from './schema'
 
 export type RunRow = typeof runs.$inferSelect
 export type NewRun = typeof runs.$inferInsert
@@ -76,4 +77,81 @@ export async function getThreadForUser(db: Db, userId: number, threadId: string)
     .get()
   if (!row) throw ApiError.notFound('Session')
   return row.thread
+}
+
+/** The run's one D1 write per state change, and its schedule's last status in the same batch. */
+export async function syncRun(db: Db, s: RunSnapshot, scheduleId: string | null): Promise<void> {
+  const update = db
+    .update(runs)
+    .set({
+      status: s.status,
+      output: s.output,
+      errorCode: s.error?.code ?? null,
+      errorMessage: s.error?.message ?? null,
+      startedAt: s.started_at,
+      endedAt: s.ended_at,
+      timeToFirstTokenMs: s.time_to_first_token_ms,
+      promptTokens: s.usage.prompt_tokens,
+      completionTokens: s.usage.completion_tokens,
+      totalTokens: s.usage.total_tokens,
+      costPrompt: s.costs.prompt,
+      costCompletion: s.costs.completion,
+      costServices: s.costs.services,
+      costTotal: s.costs.total,
+      currency: s.costs.currency,
+    })
+    .where(eq(runs.id, s.run_id))
+  if (!scheduleId) {
+    await update
+    return
+  }
+  await db.batch([update, db.update(schedules).set({ lastStatus: s.status }).where(and(eq(schedules.id, scheduleId), eq(schedules.lastRunId, s.run_id)))])
+}
+
+/** Runs D1 still shows as pending/running although created before `cutoff` (the sweeper's work). */
+export async function stuckRunIds(db: Db, cutoff: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: runs.id })
+    .from(runs)
+    .where(and(inArray(runs.status, ['pending', 'running']), lt(runs.createdAt, cutoff)))
+    .orderBy(asc(runs.createdAt))
+    .limit(limit)
+  return rows.map((r) => r.id)
+}
+
+/** A run recorded in D1 that never reached its Durable Object. */
+export async function markRunLost(db: Db, runId: string, at: string): Promise<void> {
+  await db
+    .update(runs)
+    .set({ status: 'error', errorCode: 'lost', errorMessage: 'The run was recorded but never reached its Durable Object', endedAt: at })
+    .where(eq(runs.id, runId))
+}
+
+/** Finished runs older than their org's `retention_days`, oldest first. */
+export async function expiredRunIds(db: Db, at: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: runs.id })
+    .from(runs)
+    .innerJoin(organizations, eq(organizations.id, runs.orgId))
+    .where(and(isNotNull(runs.endedAt), sql`${runs.endedAt} < strftime('%Y-%m-%dT%H:%M:%fZ', ${at}, '-' || ${organizations.retentionDays} || ' days')`))
+    .orderBy(asc(runs.endedAt))
+    .limit(limit)
+  return rows.map((r) => r.id)
+}
+
+/** Deletes runs and their webhook deliveries; D1 allows 100 bound parameters per statement. */
+export async function deleteRunsWithDeliveries(db: Db, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 90) {
+    const chunk = ids.slice(i, i + 90)
+    await db.batch([db.delete(webhookDeliveries).where(inArray(webhookDeliveries.runId, chunk)), db.delete(runs).where(inArray(runs.id, chunk))])
+  }
+}
+
+/** ThreadObject's state mirrored once per change, so threads can be searched by status and values. */
+export async function mirrorThread(db: Db, threadId: string, status: ThreadStatus, lastOutput: string | null): Promise<void> {
+  await db.update(threads).set({ status, values: { output: lastOutput }, updatedAt: new Date().toISOString() }).where(eq(threads.id, threadId))
+}
+
+export async function deleteThread(db: Db, threadId: string): Promise<void> {
+  await db.delete(threads).where(eq(threads.id, threadId))
 }

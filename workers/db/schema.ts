@@ -1,3 +1,4 @@
+import type { JsonObject } from '../runs/types'
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
@@ -138,10 +139,10 @@ export const threads = sqliteTable(
     orgId: integer('org_id').notNull().references(() => organizations.id),
     agentId: text('agent_id').references(() => agents.id),
     createdBy: integer('created_by').references(() => users.id),
-    metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>(),
+    metadata: text('metadata', { mode: 'json' }).$type<JsonObject>(),
     /** Mirrors of ThreadObject's state, written once per change, so threads can be searched. */
     status: text('status', { enum: ['idle', 'busy', 'interrupted', 'error'] }).notNull().default('idle'),
-    values: text('values', { mode: 'json' }).$type<Record<string, unknown>>(),
+    values: text('values', { mode: 'json' }).$type<JsonObject>(),
     createdAt: timestamp('created_at').notNull().default(now),
     updatedAt: timestamp('updated_at').notNull().default(now),
   },
@@ -175,11 +176,13 @@ export const runs = sqliteTable(
     groupIdentifier: text('group_identifier'),
     ipAddress: text('ip_address'),
     userAgent: text('user_agent'),
-    metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>(),
+    metadata: text('metadata', { mode: 'json' }).$type<JsonObject>(),
     /** The schedule that started this run (channel `cron`). */
     scheduleId: text('schedule_id'),
     /** The creating request as the dialect received it (ACP echoes it as `creation`). */
-    creation: text('creation', { mode: 'json' }).$type<Record<string, unknown>>(),
+    creation: text('creation', { mode: 'json' }).$type<JsonObject>(),
+    /** An ACP stateless run: its thread is its own, created and hidden with it. */
+    stateless: integer('stateless', { mode: 'boolean' }).notNull().default(false),
     createdAt: timestamp('created_at').notNull().default(now),
     startedAt: timestamp('started_at'),
     endedAt: timestamp('ended_at'),

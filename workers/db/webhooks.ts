@@ -39,3 +39,9 @@ export async function deleteEndpoint(db: Db, id: string): Promise<void> {
 export async function listDeliveries(db: Db, endpointId: string, limit: number, offset: number) {
   return paged(db, webhookDeliveries, eq(webhookDeliveries.endpointId, endpointId), [desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id)], limit, offset)
 }
+
+/** Whether the org has an enabled endpoint: a read, not a write, per run end. */
+export async function hasEnabledEndpoint(db: Db, orgId: number): Promise<boolean> {
+  const row = await db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(and(eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.enabled, true))).limit(1).get()
+  return row !== undefined
+}

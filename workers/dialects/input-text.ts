@@ -1,6 +1,7 @@
 import type { Issue } from '../errors'
 
 /** NUL, or a UTF-16 surrogate without its pair: neither is text, and either breaks clients, logs and SQL LIKE. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this refuses
 const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /** Deeper JSON is refused: serialising it again (storage, events) would overflow the stack. */
@@ -20,7 +21,9 @@ export function badInput(value: unknown, root: string): Issue | undefined {
     }
     if (v === null || typeof v !== 'object') continue
     if (path.length > MAX_DEPTH) return { loc: path, msg: `Input is nested deeper than ${MAX_DEPTH} levels`, type: 'too_deep' }
-    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, path: [...path, i] }))
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) stack.push({ v: x, path: [...path, i] })
+    }
     else {
       for (const [k, x] of Object.entries(v)) {
         if (BAD_TEXT.test(k)) return { loc: [...path, k], msg: 'Keys must not contain NUL or unpaired surrogate characters', type: 'string_invalid_characters' }

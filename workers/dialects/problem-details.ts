@@ -5,7 +5,7 @@ import type { ErrorMapper } from './dialect'
 
 /** The cultures seed 004 offers; anything else answers in English. */
 export type Culture = 'en' | 'es'
-export const cultureOf = (c: Context<AppEnv>): Culture => (c.req.query('culture')?.toLowerCase().startsWith('es') ? 'es' : 'en')
+export const cultureOf = <E extends AppEnv>(c: Context<E>): Culture => (c.req.query('culture')?.toLowerCase().startsWith('es') ? 'es' : 'en')
 
 const TEXT: Partial<Record<ErrorCode, { title: string; en: string; es: string }>> = {
   unauthenticated: { title: 'Unauthorized', en: 'The user is unauthorized or the session expired', es: 'El usuario no está autorizado o la sesión ha expirado' },
@@ -21,7 +21,7 @@ const FALLBACK = { title: 'Bad Request', en: 'The request could not be processed
 const JSON_TYPES = ['application/json', 'text/json', 'text/plain'] as const
 
 /** Seed 004 answers in text/plain, application/json or text/json, as the client's Accept asks. */
-export function negotiated(c: Context<AppEnv>, body: unknown, status: number, problem = false): Response {
+export function negotiated<E extends AppEnv>(c: Context<E>, body: unknown, status: number, problem = false): Response {
   const accept = c.req.header('accept') ?? ''
   const wanted = JSON_TYPES.find((t) => accept.includes(t))
   const type = wanted ?? (problem ? 'application/problem+json' : 'application/json')
@@ -36,7 +36,10 @@ export const problemDetails: ErrorMapper = (err, c) => {
   const text = TEXT[err.code] ?? FALLBACK
   const culture = cultureOf(c)
   const errors: Record<string, string[]> = {}
-  for (const issue of err.issues) (errors[issue.loc.slice(1).join('.') || String(issue.loc[0])] ??= []).push(issue.msg)
+  for (const issue of err.issues) {
+    const key = issue.loc.slice(1).join('.') || String(issue.loc[0])
+    errors[key] = [...(errors[key] ?? []), issue.msg]
+  }
   const body = {
     type: `https://httpstatuses.io/${err.status}`,
     title: text.title,

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
-import type { AppEnv } from '../app-env'
+import type { OrgEnv } from '../app-env'
 import { listUserOrganizations, memberOrg } from '../db/tenancy'
 import { ApiError } from '../errors'
 import { enforceRateLimits, orgBucket } from './rate-limit'
@@ -8,7 +8,7 @@ import { enforceRateLimits, orgBucket } from './rate-limit'
  * ACP paths carry no organization: it is the key's only org, or the one named by `X-Org-Id`
  * (ACP clients can send extra headers) when the key belongs to several.
  */
-export const requireAcpOrg = (): MiddlewareHandler<AppEnv> =>
+export const requireAcpOrg = (): MiddlewareHandler<OrgEnv> =>
   async function requireAcpOrg(c, next) {
     const userId = c.var.principal.userId
     const header = c.req.header('x-org-id')

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
-import type { AppEnv } from '../app-env'
+import type { AuthedEnv, OrgEnv } from '../app-env'
 import { findPrincipalByKey, memberOrg } from '../db/tenancy'
 import { ApiError } from '../errors'
 import { enforceRateLimits, failedAuth, keyBucket, orgBucket } from './rate-limit'
@@ -15,7 +15,7 @@ export function readApiKey(headers: { header(name: string): string | undefined }
 }
 
 /** Resolves the API key to a user, or 401. Never logs or echoes the key. */
-export const requireApiKey = (): MiddlewareHandler<AppEnv> =>
+export const requireApiKey = (): MiddlewareHandler<AuthedEnv> =>
   async function requireApiKey(c, next) {
     const key = readApiKey(c.req)
     if (!key) throw new ApiError('unauthenticated', 'Missing API key: send Authorization: Bearer <key> or x-api-key')
@@ -27,7 +27,7 @@ export const requireApiKey = (): MiddlewareHandler<AppEnv> =>
   }
 
 /** For /organizations/:org_id/*: the caller must be a member of org_id, else 403. */
-export const requireMember = (): MiddlewareHandler<AppEnv> =>
+export const requireMember = (): MiddlewareHandler<OrgEnv> =>
   async function requireMember(c, next) {
     const raw = c.req.param('org_id') ?? ''
     const orgId = /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN

@@ -1,57 +1,12 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env'
 import * as tenancy from '../db/tenancy'
 import { ApiError } from '../errors'
+import { AddMemberSchema, AdminOrgSchema, AdminUserSchema, CreateKeySchema, CreateOrgSchema, CreateUserSchema, KeyParams, NewKeySchema, PatchOrgSchema, toAdminOrg, UserParams } from '../schemas/admin'
 import { ErrorSchema, jsonBody, jsonContent, OrgParamsSchema } from '../schemas/common'
 
 const tags = ['Admin']
 const errors = { 401: jsonContent(ErrorSchema, 'Missing or wrong ADMIN_TOKEN') }
-
-const CreateOrgSchema = z.strictObject({ name: z.string().trim().min(1).max(200) }).openapi('AdminCreateOrganization')
-const CreateUserSchema = z
-  .strictObject({ email: z.email().max(320), name: z.string().max(200).nullish() })
-  .openapi('AdminCreateUser')
-const AddMemberSchema = z
-  .strictObject({ user_id: z.number().int().positive(), role: z.enum(['owner', 'member']).default('member') })
-  .openapi('AdminAddMember')
-const RateLimitSchema = z.number().int().min(1).max(1_000_000).nullish()
-const CreateKeySchema = z
-  .strictObject({ name: z.string().trim().min(1).max(200), rate_limit_per_minute: RateLimitSchema })
-  .openapi('AdminCreateApiKey')
-const PatchOrgSchema = z
-  .strictObject({
-    rate_limit_per_minute: RateLimitSchema,
-    monthly_budget_usd: z.number().min(0).max(1e9).nullish(),
-    retention_days: z.number().int().min(1).max(3650).optional(),
-  })
-  .openapi('AdminPatchOrganization')
-const UserParams = z.object({ user_id: z.coerce.number().int().positive().openapi({ param: { name: 'user_id', in: 'path' } }) })
-const KeyParams = z.object({ key_id: z.string().max(64).openapi({ param: { name: 'key_id', in: 'path' } }) })
-
-const AdminOrgSchema = z
-  .object({
-    id: z.number().int(),
-    name: z.string(),
-    rate_limit_per_minute: z.number().int().nullable(),
-    monthly_budget_usd: z.number().nullable(),
-    retention_days: z.number().int(),
-    created_at: z.string(),
-  })
-  .openapi('AdminOrganization')
-const toAdminOrg = (o: tenancy.Organization) => ({
-  id: o.id,
-  name: o.name,
-  rate_limit_per_minute: o.rateLimitPerMinute,
-  monthly_budget_usd: o.monthlyBudgetUsd,
-  retention_days: o.retentionDays,
-  created_at: o.createdAt,
-})
-const AdminUserSchema = z
-  .object({ id: z.number().int(), email: z.string(), name: z.string().nullable(), created_at: z.string() })
-  .openapi('AdminUser')
-const NewKeySchema = z
-  .object({ id: z.string(), name: z.string(), prefix: z.string(), created_at: z.string(), key: z.string().openapi({ description: 'Shown once; only its hash is stored.' }) })
-  .openapi('NewApiKey')
 
 const createOrgRoute = createRoute({
   method: 'post', path: '/organizations', tags, summary: 'Create an organization (with its system agent)',

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import type { AppEnv } from '../app-env'
+import type { OrgEnv } from '../app-env'
 import * as agents from '../db/agents'
 import { credentialsForAgent } from '../db/credentials'
 import * as grants from '../db/grants'
@@ -61,7 +61,7 @@ export const deleteGrantRoute = createRoute({
   responses: { 204: { description: 'Revoked' }, ...systemAgent400, ...errorResponses },
 })
 
-export const agentAccessRoutes = new OpenAPIHono<AppEnv>()
+export const agentAccessRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(putConnectorsRoute, async (c) => {
     const { connector_keys: keys } = c.req.valid('json')
     const issues = keys.flatMap((k, i) =>

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
-import type { AppEnv } from '../app-env'
+import type { OrgEnv } from '../app-env'
 import * as agents from '../db/agents'
-import { AgentListSchema, AgentParamsSchema, AgentSchema, CreateAgentSchema, PatchAgentSchema, toAgent } from '../schemas/agents'
+import { AgentListSchema, AgentParamsSchema, AgentSchema, CreateAgentSchema, PatchAgentSchema, toAgent, toAgentProfile } from '../schemas/agents'
 import { errorResponses, jsonBody, jsonContent, systemAgent400, OrgParamsSchema, PaginationQuerySchema } from '../schemas/common'
 
 const tags = ['Agents']
@@ -51,7 +51,7 @@ export const deleteAgentRoute = createRoute({
   responses: { 204: { description: 'Deleted' }, ...systemAgent400, ...errorResponses },
 })
 
-export const agentRoutes = new OpenAPIHono<AppEnv>()
+export const agentRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(listAgentsRoute, async (c) => {
     const { limit, offset } = c.req.valid('query')
     const page = await agents.listAgents(c.var.db, c.var.orgId, limit, offset)
@@ -59,7 +59,7 @@ export const agentRoutes = new OpenAPIHono<AppEnv>()
   })
   .openapi(createAgentRoute, async (c) => {
     const body = c.req.valid('json')
-    const row = await agents.createAgent(c.var.db, c.var.orgId, c.var.principal.userId, body, c.env.DEFAULT_MODEL ?? 'dev/echo')
+    const row = await agents.createAgent(c.var.db, c.var.orgId, c.var.principal.userId, { ...toAgentProfile(body), name: body.name }, c.env.DEFAULT_MODEL ?? 'dev/echo')
     return c.json(toAgent(row), 201)
   })
   .openapi(getAgentRoute, async (c) => {
@@ -68,7 +68,7 @@ export const agentRoutes = new OpenAPIHono<AppEnv>()
   })
   .openapi(patchAgentRoute, async (c) => {
     const current = await agents.getCustomAgent(c.var.db, c.var.orgId, c.req.valid('param').agent_id)
-    const row = await agents.patchAgent(c.var.db, current, c.req.valid('json'))
+    const row = await agents.patchAgent(c.var.db, current, toAgentProfile(c.req.valid('json')))
     return c.json(toAgent(row), 200)
   })
   .openapi(deleteAgentRoute, async (c) => {

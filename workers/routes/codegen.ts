@@ -1,12 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import type { AppEnv } from '../app-env'
+import type { OrgEnv } from '../app-env'
 import * as agents from '../db/agents'
 import * as runsDb from '../db/runs'
 import { getOrgUser, listOrgUsers } from '../db/tenancy'
 import { ApiError } from '../errors'
 import * as service from '../runs/service'
-import { runStub } from '../runs/stubs'
 import {
   AgentRunPageSchema,
   AgentRunResponseSchema,
@@ -19,7 +18,7 @@ import {
 } from '../schemas/codegen'
 import { errorResponses, ErrorSchema, fastapiPage, fastapiPageOf, jsonBody, jsonContent, OrgParamsSchema, SkipLimitQuerySchema } from '../schemas/common'
 import { clientInfo, publicBase } from './client-info'
-import { toUserResponse, UserSchema } from './me'
+import { toUserResponse, UserSchema } from '../schemas/tenancy'
 
 const tags = ['Codegen agent runs']
 const RunParams = OrgParamsSchema.extend({ agent_run_id: z.coerce.number().int().positive().openapi({ param: { name: 'agent_run_id', in: 'path' } }) })
@@ -65,9 +64,9 @@ export const getOrgUserRoute = createRoute({
   responses: { 200: jsonContent(UserSchema, 'Successful Response'), ...errorResponses },
 })
 
-const webUrl = (c: Context<AppEnv>, r: runsDb.RunRow) => `${publicBase(c)}/v1/organizations/${r.orgId}/runs/${r.id}`
+const webUrl = (c: Context<OrgEnv>, r: runsDb.RunRow) => `${publicBase(c)}/v1/organizations/${r.orgId}/runs/${r.id}`
 
-export const codegenRoutes = new OpenAPIHono<AppEnv>()
+export const codegenRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(createAgentRunRoute, async (c) => {
     const body = c.req.valid('json')
     const db = c.var.db
@@ -123,7 +122,7 @@ export const codegenRoutes = new OpenAPIHono<AppEnv>()
   .openapi(agentRunLogsRoute, async (c) => {
     const { skip, limit, reverse } = c.req.valid('query')
     const row = await runsDb.getRunByNumber(c.var.db, c.var.orgId, c.req.valid('param').agent_run_id)
-    const logs = await runStub(c.env, row.id).logs(skip, limit, reverse)
+    const logs = await service.runLogs(c.env, row.id, skip, limit, reverse)
     const page = fastapiPage(logs.items.map((e) => toAgentRunLog(row.number, e)), logs.total, skip, limit)
     const { summary: _s, source_type: _t, github_pull_requests: _g, ...run } = toAgentRun(row, webUrl(c, row))
     return c.json({ ...run, logs: page.items, total_logs: page.total, page: page.page, size: page.size, pages: page.pages }, 200)

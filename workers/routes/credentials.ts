@@ -1,10 +1,10 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
-import type { AppEnv } from '../app-env'
+import type { OrgEnv } from '../app-env'
 import * as credentials from '../db/credentials'
 import { ApiError } from '../errors'
 import { CONNECTORS } from '../runtime/connectors'
 import { errorResponses, ErrorSchema, jsonBody, jsonContent, OrgParamsSchema, PaginationQuerySchema } from '../schemas/common'
-import { CreateCredentialSchema, CredentialListSchema, CredentialParamsSchema, CredentialSchema, toCredential } from '../schemas/credentials'
+import { CreateCredentialSchema, CredentialListSchema, CredentialParamsSchema, CredentialSchema, toCredential, toNewCredential } from '../schemas/credentials'
 
 const tags = ['Credentials']
 const SERVICES = new Set(CONNECTORS.map((c) => c.service))
@@ -45,7 +45,7 @@ export const deleteCredentialRoute = createRoute({
   responses: { 204: { description: 'Deleted' }, ...errorResponses },
 })
 
-export const credentialRoutes = new OpenAPIHono<AppEnv>()
+export const credentialRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(createCredentialRoute, async (c) => {
     const body = c.req.valid('json')
     if (!SERVICES.has(body.service_name)) {
@@ -53,7 +53,7 @@ export const credentialRoutes = new OpenAPIHono<AppEnv>()
     }
     const key = c.env.ENCRYPTION_KEY
     if (!key) throw new Error('ENCRYPTION_KEY is not configured')
-    const row = await credentials.createCredential(c.var.db, c.var.orgId, c.var.principal.userId, body, key)
+    const row = await credentials.createCredential(c.var.db, c.var.orgId, c.var.principal.userId, toNewCredential(body), key)
     return c.json(toCredential(row), 201)
   })
   .openapi(listCredentialsRoute, async (c) => {

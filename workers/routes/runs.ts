@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import type { AppEnv } from '../app-env'
+import type { OrgEnv } from '../app-env'
 import * as runsDb from '../db/runs'
 import * as service from '../runs/service'
 import { RUN_STATUSES } from '../runs/types'
@@ -46,7 +46,7 @@ export const resumeRunRoute = createRoute({
   responses: { 202: jsonContent(TurnSchema, 'Resumed'), ...conflict, ...errorResponses },
 })
 
-export const runRoutes = new OpenAPIHono<AppEnv>()
+export const runRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(listRunsRoute, async (c) => {
     const { limit, offset, agent_id, status, channel } = c.req.valid('query')
     const filter = { agentId: agent_id, status, channels: channel ? [channel] : undefined }
@@ -56,7 +56,7 @@ export const runRoutes = new OpenAPIHono<AppEnv>()
   .openapi(getRunRoute, async (c) => c.json(toRun(await runsDb.getRun(c.var.db, c.var.orgId, c.req.valid('param').run_id)), 200))
   .openapi(streamRunRoute, async (c) => {
     const run = await runsDb.getRun(c.var.db, c.var.orgId, c.req.valid('param').run_id)
-    return service.streamRun(c.env, run.id, c.req.header('last-event-id') ?? c.req.query('last_event_id'))
+    return service.streamRun(c.env, run.id, service.lastEventIdOf(c.req))
   })
   .openapi(waitRunRoute, async (c) => {
     const run = await runsDb.getRun(c.var.db, c.var.orgId, c.req.valid('param').run_id)

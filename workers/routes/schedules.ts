@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
-import type { AppEnv } from '../app-env'
+import type { OrgEnv } from '../app-env'
 import * as agents from '../db/agents'
 import * as schedulesDb from '../db/schedules'
 import { startScheduledRun } from '../runs/schedules'
@@ -18,7 +18,7 @@ export const deleteScheduleRoute = createRoute({ method: 'delete', path: '/organ
 export const runScheduleRoute = createRoute({ method: 'post', path: '/organizations/{org_id}/schedules/{schedule_id}/run', tags, summary: 'Run now (does not move next_run_at)', request: { params: Params }, responses: { 202: jsonContent(RunSchema, 'The run'), ...errorResponses } })
 export const executionsRoute = createRoute({ method: 'get', path: '/organizations/{org_id}/schedules/{schedule_id}/executions', tags, summary: 'Runs this schedule started, newest first', request: { params: Params, query: PaginationQuerySchema }, responses: { 200: jsonContent(pageOf(RunSchema, 'ScheduleExecutions'), 'A page of runs'), ...errorResponses } })
 
-export const scheduleRoutes = new OpenAPIHono<AppEnv>()
+export const scheduleRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(createScheduleRoute, async (c) => {
     const body = c.req.valid('json')
     const agent = await agents.getAgent(c.var.db, c.var.orgId, body.agent_id)

@@ -1,49 +1,18 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import type { AppEnv } from '../app-env'
+import type { AuthedEnv } from '../app-env'
 import * as agents from '../db/agents'
 import * as runsDb from '../db/runs'
 import { ApiError } from '../errors'
 import * as service from '../runs/service'
-import { threadStub } from '../runs/stubs'
-import { errorResponses, ErrorSchema, IdSchema, jsonBody, jsonContent } from '../schemas/common'
-import { TimeoutSecondsSchema, toTurn, TurnSchema } from '../schemas/runs'
+import * as threads from '../runs/threads'
+import { errorResponses, ErrorSchema, jsonBody, jsonContent } from '../schemas/common'
+import { toTurn, TurnSchema } from '../schemas/runs'
+import { ResumeSchema, SessionParams, SessionSchema, StartedSchema, StartTurnSchema, TurnParams, WaitQuery } from '../schemas/sessions'
 import { clientInfo } from './client-info'
 
 const tags = ['Sessions']
 
-const StartTurnSchema = z
-  .strictObject({
-    message: z.string().min(1).max(100_000).openapi({ example: 'Какие SKU за неделю упали по продажам сильнее всего?' }),
-    agent_id: IdSchema.optional(),
-    session_id: IdSchema.optional(),
-    org_id: z.number().int().positive().optional().openapi({ description: 'Needed only when the key belongs to several organizations and neither agent_id nor session_id says which.' }),
-    timeout_seconds: TimeoutSecondsSchema.optional(),
-  })
-  .openapi('StartTurnRequest')
-
-const StartedSchema = z
-  .object({ session_id: z.string(), turn_id: z.string(), status: z.enum(['started', 'queued']) })
-  .openapi('TurnStarted')
-
-const SessionSchema = z
-  .object({
-    session_id: z.string(),
-    org_id: z.number().int(),
-    agent_id: z.string().nullable(),
-    status: z.enum(['idle', 'busy', 'interrupted', 'error']),
-    active_turn: z.string().nullable(),
-    queued_turns: z.array(z.string()),
-    messages: z.array(z.object({ role: z.string(), content: z.string().nullable() }).passthrough()),
-    turns: z.array(z.object({ turn_id: z.string(), status: z.string(), input: z.string(), created_at: z.string() })),
-    created_at: z.string(),
-  })
-  .openapi('Session')
-
-const SessionParams = z.object({ session_id: IdSchema.openapi({ param: { name: 'session_id', in: 'path' } }) })
-const TurnParams = SessionParams.extend({ turn_id: IdSchema.openapi({ param: { name: 'turn_id', in: 'path' } }) })
-const ResumeSchema = z.strictObject({ answer: z.string().min(1).max(100_000) }).openapi('ResumeTurnRequest')
-const WaitQuery = z.object({ timeout: z.coerce.number().min(0).max(300).default(30) })
 const conflict = { 409: jsonContent(ErrorSchema, 'The turn is not in a state for this') }
 
 export const startTurnRoute = createRoute({
@@ -86,14 +55,14 @@ export const cancelTurnRoute = createRoute({
 })
 
 /** The turn of a session the caller can see, or 404. */
-async function turnOf(c: Context<AppEnv>, sessionId: string, turnId: string) {
+async function turnOf(c: Context<AuthedEnv>, sessionId: string, turnId: string) {
   const thread = await runsDb.getThreadForUser(c.var.db, c.var.principal.userId, sessionId)
   const run = await runsDb.getRun(c.var.db, thread.orgId, turnId)
   if (run.threadId !== thread.id) throw ApiError.notFound('Turn')
   return run
 }
 
-export const sessionRoutes = new OpenAPIHono<AppEnv>()
+export const sessionRoutes = new OpenAPIHono<AuthedEnv>()
   .openapi(startTurnRoute, async (c) => {
     const body = c.req.valid('json')
     const db = c.var.db
@@ -123,7 +92,7 @@ export const sessionRoutes = new OpenAPIHono<AppEnv>()
   })
   .openapi(getSessionRoute, async (c) => {
     const thread = await runsDb.getThreadForUser(c.var.db, c.var.principal.userId, c.req.valid('param').session_id)
-    const [state, turns] = await Promise.all([threadStub(c.env, thread.id).state(), runsDb.listThreadRuns(c.var.db, thread.id, 100)])
+    const [state, turns] = await Promise.all([threads.threadState(c.env, thread.id), runsDb.listThreadRuns(c.var.db, thread.id, 100)])
     return c.json(
       {
         session_id: thread.id,
@@ -152,7 +121,7 @@ export const sessionRoutes = new OpenAPIHono<AppEnv>()
   .openapi(streamTurnRoute, async (c) => {
     const { session_id, turn_id } = c.req.valid('param')
     const run = await turnOf(c, session_id, turn_id)
-    return service.streamRun(c.env, run.id, c.req.header('last-event-id') ?? c.req.query('last_event_id'))
+    return service.streamRun(c.env, run.id, service.lastEventIdOf(c.req))
   })
   .openapi(resumeTurnRoute, async (c) => {
     const { session_id, turn_id } = c.req.valid('param')

@@ -1,56 +1,30 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import type { AppEnv } from '../app-env'
-import { WEBHOOK_EVENTS } from '../db/schema'
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import type { OrgEnv } from '../app-env'
 import * as webhooksDb from '../db/webhooks'
 import type { Env } from '../env'
 import { ApiError } from '../errors'
 import { encryptSecret } from '../lib/crypto'
 import { outboundRefusal } from '../lib/net-guard'
-import { errorResponses, IdSchema, jsonBody, jsonContent, OrgParamsSchema, pageOf, PaginationQuerySchema } from '../schemas/common'
+import { errorResponses, jsonBody, jsonContent, OrgParamsSchema, pageOf, PaginationQuerySchema } from '../schemas/common'
+import { CreateWebhookSchema, DeliverySchema, NewWebhookSchema, PatchWebhookSchema, toWebhook, WebhookParams, WebhookSchema } from '../schemas/webhooks'
 import { endpointSecretContext } from '../webhooks/consumer'
 import { newWebhookSecret } from '../webhooks/sign'
 
 const tags = ['Webhooks']
-const Params = OrgParamsSchema.extend({ webhook_id: IdSchema.openapi({ param: { name: 'webhook_id', in: 'path' } }) })
-const Events = z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length)
-const Url = z.url({ protocol: /^https?$/ }).max(2048)
-
-const CreateSchema = z.strictObject({ url: Url, event_types: Events, secret: z.string().min(16).max(200).optional() }).openapi('CreateWebhookRequest')
-const PatchSchema = z.strictObject({ url: Url.optional(), event_types: Events.optional(), enabled: z.boolean().optional() }).openapi('PatchWebhookRequest')
-const WebhookSchema = z
-  .object({ id: z.string(), url: z.string(), event_types: z.array(z.string()), enabled: z.boolean(), created_at: z.string() })
-  .openapi('Webhook')
-const NewWebhookSchema = WebhookSchema.extend({ secret: z.string().openapi({ description: 'Shown once: verify x-agentplane-signature with it.' }) }).openapi('NewWebhook')
-const DeliverySchema = z
-  .object({
-    id: z.string(),
-    event_type: z.string(),
-    run_id: z.string(),
-    status: z.enum(['pending', 'delivered', 'failed']),
-    attempts: z.number().int(),
-    last_status_code: z.number().int().nullable(),
-    last_error: z.string().nullable(),
-    created_at: z.string(),
-    delivered_at: z.string().nullable(),
-  })
-  .openapi('WebhookDelivery')
-
-const toWebhook = (e: webhooksDb.EndpointRow) => ({ id: e.id, url: e.url, event_types: e.eventTypes, enabled: e.enabled, created_at: e.createdAt })
-
 /** Webhooks never target private networks on deploy; local dev and tests opt in. */
 function checkTarget(env: Env, url: string): void {
   const refused = outboundRefusal(env, url)
   if (refused) throw ApiError.invalid(['body', 'url'], `url is not allowed: ${refused}`, 'url_refused')
 }
 
-export const createWebhookRoute = createRoute({ method: 'post', path: '/organizations/{org_id}/webhooks', tags, summary: 'Create a webhook endpoint (the secret is shown once)', request: { params: OrgParamsSchema, body: jsonBody(CreateSchema) }, responses: { 201: jsonContent(NewWebhookSchema, 'The endpoint'), ...errorResponses } })
+export const createWebhookRoute = createRoute({ method: 'post', path: '/organizations/{org_id}/webhooks', tags, summary: 'Create a webhook endpoint (the secret is shown once)', request: { params: OrgParamsSchema, body: jsonBody(CreateWebhookSchema) }, responses: { 201: jsonContent(NewWebhookSchema, 'The endpoint'), ...errorResponses } })
 export const listWebhooksRoute = createRoute({ method: 'get', path: '/organizations/{org_id}/webhooks', tags, summary: 'List webhook endpoints', request: { params: OrgParamsSchema, query: PaginationQuerySchema }, responses: { 200: jsonContent(pageOf(WebhookSchema, 'WebhookList'), 'A page'), ...errorResponses } })
-export const getWebhookRoute = createRoute({ method: 'get', path: '/organizations/{org_id}/webhooks/{webhook_id}', tags, summary: 'Get a webhook endpoint', request: { params: Params }, responses: { 200: jsonContent(WebhookSchema, 'The endpoint'), ...errorResponses } })
-export const patchWebhookRoute = createRoute({ method: 'patch', path: '/organizations/{org_id}/webhooks/{webhook_id}', tags, summary: 'Update a webhook endpoint', request: { params: Params, body: jsonBody(PatchSchema) }, responses: { 200: jsonContent(WebhookSchema, 'The endpoint'), ...errorResponses } })
-export const deleteWebhookRoute = createRoute({ method: 'delete', path: '/organizations/{org_id}/webhooks/{webhook_id}', tags, summary: 'Delete a webhook endpoint and its delivery log', request: { params: Params }, responses: { 204: { description: 'Deleted' }, ...errorResponses } })
-export const deliveriesRoute = createRoute({ method: 'get', path: '/organizations/{org_id}/webhooks/{webhook_id}/deliveries', tags, summary: 'Delivery log, newest first', request: { params: Params, query: PaginationQuerySchema }, responses: { 200: jsonContent(pageOf(DeliverySchema, 'WebhookDeliveries'), 'A page'), ...errorResponses } })
+export const getWebhookRoute = createRoute({ method: 'get', path: '/organizations/{org_id}/webhooks/{webhook_id}', tags, summary: 'Get a webhook endpoint', request: { params: WebhookParams }, responses: { 200: jsonContent(WebhookSchema, 'The endpoint'), ...errorResponses } })
+export const patchWebhookRoute = createRoute({ method: 'patch', path: '/organizations/{org_id}/webhooks/{webhook_id}', tags, summary: 'Update a webhook endpoint', request: { params: WebhookParams, body: jsonBody(PatchWebhookSchema) }, responses: { 200: jsonContent(WebhookSchema, 'The endpoint'), ...errorResponses } })
+export const deleteWebhookRoute = createRoute({ method: 'delete', path: '/organizations/{org_id}/webhooks/{webhook_id}', tags, summary: 'Delete a webhook endpoint and its delivery log', request: { params: WebhookParams }, responses: { 204: { description: 'Deleted' }, ...errorResponses } })
+export const deliveriesRoute = createRoute({ method: 'get', path: '/organizations/{org_id}/webhooks/{webhook_id}/deliveries', tags, summary: 'Delivery log, newest first', request: { params: WebhookParams, query: PaginationQuerySchema }, responses: { 200: jsonContent(pageOf(DeliverySchema, 'WebhookDeliveries'), 'A page'), ...errorResponses } })
 
-export const webhookRoutes = new OpenAPIHono<AppEnv>()
+export const webhookRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(createWebhookRoute, async (c) => {
     const body = c.req.valid('json')
     checkTarget(c.env, body.url)

@@ -1,12 +1,12 @@
-import type { MultitaskStrategy } from '../../durable-objects/thread'
 import type { Db } from '../app-env'
 import type { AgentRow } from '../db/agents'
 import * as runsDb from '../db/runs'
 import { monthBudget } from '../db/tenancy'
 import type { Env } from '../env'
 import { ApiError } from '../errors'
-import { runStub, threadStub } from './stubs'
-import type { RunSnapshot, RunSpec } from './types'
+import { priceOf } from '../runtime/pricing'
+import { forgetRun, runStub, threadStub } from './stubs'
+import type { JsonObject, MultitaskStrategy, RunSnapshot, RunSpec } from './types'
 
 export const DEFAULT_TIMEOUT_S = 900
 export const DEFAULT_MAX_STEPS = 25
@@ -29,10 +29,12 @@ export interface CreateRunInput {
   groupIdentifier?: string | null
   ipAddress?: string | null
   userAgent?: string | null
-  metadata?: Record<string, unknown> | null
+  metadata?: JsonObject | null
   /** The creating request, for dialects that echo it (ACP `creation`). */
-  creation?: Record<string, unknown> | null
+  creation?: JsonObject | null
   webhook?: string | null
+  /** ACP stateless: the run's thread is its own and hidden (a column, not inferred from `creation`). */
+  stateless?: boolean
   /** The thread is deleted when this run ends (ACP stateless `on_completion: delete`). */
   ephemeralThread?: boolean
   scheduleId?: string | null
@@ -81,6 +83,7 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
       metadata: input.metadata ?? null,
       creation: input.creation ?? null,
       scheduleId: input.scheduleId ?? null,
+      stateless: input.stateless ?? false,
     },
     input.newThread && threadId ? { id: threadId, orgId: input.orgId, agentId: agent.id, createdBy: input.createdBy, status: 'busy' } : undefined,
   )
@@ -93,6 +96,7 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
     thread_id: threadId,
     channel: input.channel,
     model: input.model ?? agent.model,
+    prices: priceOf(input.model ?? agent.model),
     system_prompt: agent.systemPrompt,
     connectors: agent.connectors,
     input: input.input,
@@ -123,12 +127,14 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
   await run.init(spec, { enqueue: false, delay_ms })
   const admission = await threadStub(env, threadId).admit(threadId, id, input.strategy ?? 'enqueue')
   if (admission.action === 'rejected') {
-    await run.rollback()
-    await runsDb.deleteRun(db, id)
+    await forgetRun(env, id)
     throw new ApiError('conflict', `The thread is busy with run ${admission.active_run} (multitask_strategy=reject)`)
   }
   return { row, admission: admission.action === 'start' ? 'started' : 'queued' }
 }
+
+/** Cancel and forget a run (ACP delete). */
+export const deleteRun = forgetRun
 
 export function runSnapshot(env: Env, runId: string): Promise<RunSnapshot> {
   return runStub(env, runId).snapshot()
@@ -144,15 +150,13 @@ export async function resumeRun(env: Env, runId: string, answer: string): Promis
   return result.run
 }
 
+/** Events worth reading as a log (no token deltas or status ticks), paged. */
+export function runLogs(env: Env, runId: string, skip: number, limit: number, newestFirst: boolean) {
+  return runStub(env, runId).logs(skip, limit, newestFirst)
+}
+
 export function waitRun(env: Env, runId: string, timeoutMs: number): Promise<RunSnapshot> {
   return runStub(env, runId).wait(timeoutMs)
 }
 
-/** The SSE response of a run: replay after Last-Event-ID, then live until the run ends. */
-export async function streamRun(env: Env, runId: string, lastEventId: string | undefined): Promise<Response> {
-  const after = Number.parseInt(lastEventId ?? '0', 10)
-  const stream = await runStub(env, runId).subscribe(Number.isFinite(after) && after > 0 ? after : 0)
-  return new Response(stream, {
-    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no', connection: 'keep-alive' },
-  })
-}
+export { lastEventIdOf, streamRun } from './stream'

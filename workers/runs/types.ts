@@ -2,7 +2,8 @@
  * Plain JSON shapes that cross Durable Object RPC. Interfaces, not zod inferences: RPC result
  * types must stay shallow (TS2589 otherwise) and carry no class instances.
  */
-export type Json = null | boolean | number | string | Json[] | JsonObject
+export type Json = null | boolean | number | string | JsonArray | JsonObject
+export interface JsonArray extends Array<Json> {}
 export interface JsonObject {
   [key: string]: Json
 }
@@ -81,6 +82,12 @@ export interface Costs {
   currency: string
 }
 
+/** USD per 1M tokens, pinned into the run spec when the run is created. */
+export interface Prices {
+  prompt: number
+  completion: number
+}
+
 /** Everything the loop needs, fixed when the run is created (the agent version is pinned). */
 export interface RunSpec {
   run_id: string
@@ -91,6 +98,8 @@ export interface RunSpec {
   thread_id: string | null
   channel: string
   model: string
+  /** The model's prices at creation: the RunObject computes costs without importing the price list. */
+  prices: Prices
   system_prompt: string | null
   connectors: string[]
   input: string
@@ -135,3 +144,39 @@ export type ClaimResult =
 
 /** Answer to every write a consumer makes: `stop` means cancel/timeout/lost lease — abort the work. */
 export type WriteResult = { ok: true } | { ok: false; stop: true; status: RunStatus }
+
+export type ThreadStatus = 'idle' | 'busy' | 'interrupted' | 'error'
+
+/** ACP multitask strategy: what a thread does with a run that arrives while another is active. */
+export type MultitaskStrategy = 'reject' | 'enqueue' | 'interrupt' | 'rollback'
+
+/**
+ * ThreadObject's decision on a new run. `replaced`: the active run the new one took over from
+ * (interrupt/rollback); the service stops it, so the thread never reaches into D1 for a run.
+ */
+export type Admission = { action: 'start'; replaced?: string } | { action: 'queued'; position: number } | { action: 'rejected'; active_run: string }
+
+export interface ThreadState {
+  thread_id: string
+  exists: boolean
+  status: ThreadStatus
+  active_run: string | null
+  queued_runs: string[]
+  messages: ChatMessage[]
+  last_output: string | null
+}
+
+export interface Checkpoint {
+  checkpoint_id: string
+  run_id: string
+  created_at: string
+  messages: ChatMessage[]
+}
+
+/** What a run tells its thread on every status change; a success brings the turn's messages. */
+export interface RunChange {
+  run_id: string
+  status: RunStatus
+  output: string | null
+  messages: ChatMessage[]
+}

@@ -1,4 +1,4 @@
-import type { RunApi } from '../runs/stubs'
+import type { RunStub } from '../runs/stubs'
 import type { ChatMessage, PendingInterrupt, RunEvent, RunStatus, WriteResult } from '../runs/types'
 
 /** The run stopped under us (cancelled, timed out, lease lost): stop working, write nothing more. */
@@ -23,7 +23,7 @@ export class RunWriter {
   #lastFlush = Date.now()
 
   constructor(
-    private readonly run: RunApi,
+    private readonly run: RunStub,
     private readonly owner: string,
     private readonly abort: AbortController,
   ) {}
@@ -69,7 +69,7 @@ export class RunWriter {
     this.#check(await this.run.defer(this.owner, delayMs, reason))
   }
 
-  async finish(outcome: Parameters<RunApi['finish']>[1]): Promise<void> {
+  async finish(outcome: Parameters<RunStub['finish']>[1]): Promise<void> {
     await this.flush()
     this.#check(await this.run.finish(this.owner, outcome))
   }

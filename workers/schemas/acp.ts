@@ -1,12 +1,13 @@
 import { z } from '@hono/zod-openapi'
+import { JsonRecord, JsonSchema } from './acp-responses'
 
-/** Request shapes of ACP 0.2.3 (specs/acp-openapi-0.2.3.json); responses are built in routes/acp/present.ts. */
-const Metadata = z.record(z.string(), z.unknown())
+/** Request shapes of ACP 0.2.3 (specs/acp-openapi-0.2.3.json); response shapes: ./acp-responses.ts. */
+const Metadata = JsonRecord
 const StreamMode = z.enum(['values', 'custom'])
 const Uuid = z.uuid()
 
 /** ACP `input`: any JSON. agentplane reads the text to run from it (see inputText). */
-const AnyJson = z.union([z.record(z.string(), z.unknown()), z.string(), z.number(), z.boolean(), z.array(z.unknown())])
+const AnyJson = z.union([JsonRecord, z.string(), z.number(), z.boolean(), z.array(JsonSchema)])
 
 const RunCreate = z.object({
   agent_id: z.string().max(64).nullish(),
@@ -14,7 +15,7 @@ const RunCreate = z.object({
   metadata: Metadata.nullish(),
   config: z
     .object({ timeout_seconds: z.number().int().min(1).max(3600).optional(), model: z.string().max(200).optional() })
-    .passthrough()
+    .catchall(JsonSchema)
     .nullish(),
   webhook: z.url({ protocol: /^https?$/ }).max(2048).nullish(),
   stream_mode: z.union([StreamMode, z.array(StreamMode)]).nullish(),
@@ -42,13 +43,13 @@ export const ThreadCreateSchema = z
   .object({ thread_id: Uuid.optional(), metadata: Metadata.optional(), if_exists: z.enum(['raise', 'do_nothing']).default('raise') })
   .openapi('ThreadCreate')
 
-const MessageSchema = z.object({ role: z.string().min(1), content: z.union([z.string(), z.array(z.unknown())]), id: z.string().optional(), metadata: Metadata.optional() })
+const MessageSchema = z.object({ role: z.string().min(1), content: z.union([z.string(), z.array(JsonSchema)]), id: z.string().optional(), metadata: Metadata.optional() })
 
 export const ThreadPatchSchema = z
   .object({
     checkpoint: z.object({ checkpoint_id: z.string() }).optional(),
     metadata: Metadata.optional(),
-    values: z.object({ messages: z.array(MessageSchema).optional() }).passthrough().optional(),
+    values: z.object({ messages: z.array(MessageSchema).optional() }).catchall(JsonSchema).optional(),
     messages: z.array(MessageSchema).optional(),
   })
   .openapi('ThreadPatch')

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import type { AgentProfile } from '../db/agents'
 import type { agents } from '../db/schema'
 import { parseModelId, PROVIDERS } from '../runtime/models/model-id'
 import { IdSchema, OrgParamsSchema, pageOf } from './common'
@@ -30,6 +31,17 @@ export const PatchAgentSchema = z
   .strictObject({ ...profile, name: profile.name.optional() })
   .openapi('PatchAgentRequest')
 export type PatchAgent = z.infer<typeof PatchAgentSchema>
+
+/** A create or patch body in row names (undefined: unchanged; null: cleared). */
+export const toAgentProfile = (b: CreateAgent | PatchAgent): AgentProfile => ({
+  code: 'code' in b ? b.code : undefined,
+  name: b.name,
+  description: b.description,
+  systemPrompt: b.system_prompt,
+  avatarUrl: b.avatar_url,
+  model: b.model,
+  isEnabled: b.is_enabled,
+})
 
 export const AgentSchema = z
   .object({

@@ -1,3 +1,4 @@
+import type { NewCredential } from '../db/credentials'
 import { z } from '@hono/zod-openapi'
 import type { credentials, grants } from '../db/schema'
 import { IdSchema, OrgParamsSchema, pageOf } from './common'
@@ -12,6 +13,8 @@ export const CreateCredentialSchema = z
   })
   .openapi('CreateCredentialRequest')
 export type CreateCredential = z.infer<typeof CreateCredentialSchema>
+/** The body in row names. */
+export const toNewCredential = (b: CreateCredential): NewCredential => ({ serviceName: b.service_name, instanceId: b.instance_id, accountLabel: b.account_label ?? null, secret: b.secret })
 
 export const CredentialSchema = z
   .object({

@@ -4,10 +4,11 @@ import { runs, webhookDeliveries, webhookEndpoints } from '../db/schema'
 import type { Env } from '../env'
 import { errorForLog } from '../lib/log'
 import { decryptSecret } from '../lib/crypto'
-import { guardedFetch, outboundRefusal } from '../lib/net-guard'
+import { guardedFetch, OutboundRefused, outboundRefusal } from '../lib/net-guard'
 import { costsOfRow, usageOfRow } from '../schemas/runs'
+import { runResultPayload } from '../routes/acp/result'
 import { signature } from './sign'
-import { type WebhookMessage, WebhookMessageSchema } from './messages'
+import { type WebhookMessage, WebhookMessageSchema } from '../runs/messages'
 
 /** Tries per delivery; retries back off 1, 2, 4 … seconds, at most 10 minutes apart. */
 export const MAX_ATTEMPTS = 8
@@ -28,7 +29,8 @@ export async function consumeWebhooks(batch: MessageBatch<unknown>, env: Env): P
       continue
     }
     try {
-      const retryIn = parsed.data.kind === 'event' ? await fanOut(env, parsed.data) : await deliver(env, parsed.data.delivery_id)
+      const m = parsed.data
+      const retryIn = m.kind === 'event' ? await fanOut(env, m) : m.kind === 'run' ? await deliverRunResult(env, m, message.attempts) : await deliver(env, m.delivery_id)
       if (retryIn === undefined) message.ack()
       else message.retry({ delaySeconds: retryIn })
     } catch (err) {
@@ -81,7 +83,7 @@ async function deliver(env: Env, deliveryId: string): Promise<number | undefined
     .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
     .where(eq(webhookDeliveries.id, deliveryId))
     .get()
-  if (!row || row.d.status !== 'pending') return undefined
+  if (row?.d.status !== 'pending') return undefined
   const attempt = row.d.attempts + 1
   let code: number | null = null
   let error: string | null = null
@@ -117,4 +119,26 @@ async function deliver(env: Env, deliveryId: string): Promise<number | undefined
     .set({ attempts: attempt, lastStatusCode: code, lastError: error, status: ok ? 'delivered' : final ? 'failed' : 'pending', deliveredAt: ok ? new Date().toISOString() : null })
     .where(eq(webhookDeliveries.id, deliveryId))
   return final ? undefined : backoffSeconds(attempt)
+}
+
+/**
+ * A finished run's ACP callback: one POST per delivery of this message, backoff by the queue's
+ * attempt count, at most MAX_ATTEMPTS. Unsigned: ACP gives the callback no secret to sign with.
+ */
+async function deliverRunResult(env: Env, m: Extract<WebhookMessage, { kind: 'run' }>, attempt: number): Promise<number | undefined> {
+  const run = await createDb(env.DB).select().from(runs).where(eq(runs.id, m.run_id)).get()
+  if (!run) return undefined
+  let res: Response
+  try {
+    // Redirects are not followed: a 3xx is a failed attempt (a webhook target may not steer the body elsewhere).
+    const headers = { 'content-type': 'application/json', 'user-agent': 'agentplane-webhook/1' }
+    res = await guardedFetch(env, m.url, { method: 'POST', headers, body: JSON.stringify(runResultPayload(run)), signal: AbortSignal.timeout(10_000) }, { maxRedirects: 0 })
+  } catch (err) {
+    if (!(err instanceof OutboundRefused)) throw err
+    // The reason names the host: request data, so it stays out of the log.
+    console.error(`run ${m.run_id}: webhook target refused by the outbound policy`)
+    return undefined
+  }
+  await res.body?.cancel()
+  return res.ok || attempt >= MAX_ATTEMPTS ? undefined : backoffSeconds(attempt)
 }

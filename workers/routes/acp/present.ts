@@ -1,9 +1,7 @@
-import type { ThreadState } from '../../../durable-objects/thread'
-import type { Checkpoint } from '../../../durable-objects/thread-store'
 import type { AgentRow } from '../../db/agents'
 import type { RunRow, ThreadRow } from '../../db/runs'
-import { ACP_STATUS, runOutput } from '../../runs/result'
-import type { ChatMessage, RunSnapshot, RunStatus } from '../../runs/types'
+import { ACP_STATUS, runOutput } from './result'
+import type { ChatMessage, Checkpoint, RunSnapshot, RunStatus, ThreadState } from '../../runs/types'
 
 /** Response shapes of ACP 0.2.3, from agentplane rows and snapshots. */
 
@@ -69,7 +67,7 @@ export const toThreadState = (c: Checkpoint) => ({
 export function toAcpRun(r: RunRow) {
   return {
     run_id: r.id,
-    ...(r.threadId && r.creation?.on_completion === undefined ? { thread_id: r.threadId } : {}),
+    ...(r.threadId && !r.stateless ? { thread_id: r.threadId } : {}),
     agent_id: r.agentId,
     created_at: r.createdAt,
     updated_at: r.endedAt ?? r.startedAt ?? r.createdAt,

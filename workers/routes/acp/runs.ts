@@ -1,13 +1,12 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import type { AppEnv } from '../../app-env'
+import type { OrgEnv } from '../../app-env'
 import * as acpDb from '../../db/acp'
 import * as agents from '../../db/agents'
 import * as runsDb from '../../db/runs'
 import { ApiError } from '../../errors'
 import { outboundRefusal } from '../../lib/net-guard'
 import * as service from '../../runs/service'
-import { runStub } from '../../runs/stubs'
 import { parseModelId } from '../../runtime/models/model-id'
 import {
   inputText,
@@ -21,43 +20,44 @@ import {
   ThreadParams,
   ThreadRunParams,
 } from '../../schemas/acp'
+import { AcpRunSchema, AcpRunWaitSchema, acpOk } from '../../schemas/acp-responses'
 import { jsonBody } from '../../schemas/common'
 import { clientInfo } from '../client-info'
 import { toAcpRun, toWaitResponse } from './present'
-import { acpStream } from './stream'
+import { ourStatuses } from './result'
+import { acpFrames, type StreamMode } from './stream'
 
 const tags = ['ACP Runs']
-const ok = (description: string) => ({ 200: { description, content: { 'application/json': { schema: z.unknown() } } } })
 const sse = { 200: { description: 'RunOutputStream', content: { 'text/event-stream': { schema: z.string() } } } }
 const noContent = { 204: { description: 'Done' } }
 /** ACP wait has no timeout parameter: block up to the engine's maximum, then answer without output. */
 const WAIT_MS = 300_000
 
 // Stateful (thread) runs
-export const createThreadRun = createRoute({ method: 'post', path: '/threads/{thread_id}/runs', tags, summary: 'Create a Run on a Thread', request: { params: ThreadParams, body: jsonBody(RunCreateStatefulSchema) }, responses: ok('RunStateful') })
+export const createThreadRun = createRoute({ method: 'post', path: '/threads/{thread_id}/runs', tags, summary: 'Create a Run on a Thread', request: { params: ThreadParams, body: jsonBody(RunCreateStatefulSchema) }, responses: acpOk(AcpRunSchema, 'RunStateful') })
 export const streamNewThreadRun = createRoute({ method: 'post', path: '/threads/{thread_id}/runs/stream', tags, summary: 'Create a Run on a Thread and stream its output', request: { params: ThreadParams, body: jsonBody(RunCreateStatefulSchema) }, responses: sse })
-export const waitNewThreadRun = createRoute({ method: 'post', path: '/threads/{thread_id}/runs/wait', tags, summary: 'Create a Run on a Thread and wait for its output', request: { params: ThreadParams, body: jsonBody(RunCreateStatefulSchema) }, responses: ok('RunWaitResponseStateful') })
-export const listThreadRuns = createRoute({ method: 'get', path: '/threads/{thread_id}/runs', tags, summary: 'List the Runs of a Thread', request: { params: ThreadParams }, responses: ok('RunStateful[]') })
-export const getThreadRun = createRoute({ method: 'get', path: '/threads/{thread_id}/runs/{run_id}', tags, summary: 'Get a Thread Run', request: { params: ThreadRunParams }, responses: ok('RunStateful') })
-export const resumeThreadRun = createRoute({ method: 'post', path: '/threads/{thread_id}/runs/{run_id}', tags, summary: 'Resume an interrupted Thread Run', request: { params: ThreadRunParams, body: jsonBody(ResumePayloadSchema) }, responses: ok('RunStateful') })
+export const waitNewThreadRun = createRoute({ method: 'post', path: '/threads/{thread_id}/runs/wait', tags, summary: 'Create a Run on a Thread and wait for its output', request: { params: ThreadParams, body: jsonBody(RunCreateStatefulSchema) }, responses: acpOk(AcpRunWaitSchema, 'RunWaitResponseStateful') })
+export const listThreadRuns = createRoute({ method: 'get', path: '/threads/{thread_id}/runs', tags, summary: 'List the Runs of a Thread', request: { params: ThreadParams }, responses: acpOk(z.array(AcpRunSchema), 'RunStateful[]') })
+export const getThreadRun = createRoute({ method: 'get', path: '/threads/{thread_id}/runs/{run_id}', tags, summary: 'Get a Thread Run', request: { params: ThreadRunParams }, responses: acpOk(AcpRunSchema, 'RunStateful') })
+export const resumeThreadRun = createRoute({ method: 'post', path: '/threads/{thread_id}/runs/{run_id}', tags, summary: 'Resume an interrupted Thread Run', request: { params: ThreadRunParams, body: jsonBody(ResumePayloadSchema) }, responses: acpOk(AcpRunSchema, 'RunStateful') })
 export const deleteThreadRun = createRoute({ method: 'delete', path: '/threads/{thread_id}/runs/{run_id}', tags, summary: 'Delete a Thread Run (cancel and forget it)', request: { params: ThreadRunParams }, responses: noContent })
-export const waitThreadRun = createRoute({ method: 'get', path: '/threads/{thread_id}/runs/{run_id}/wait', tags, summary: 'Wait for a Thread Run', request: { params: ThreadRunParams }, responses: ok('RunWaitResponseStateful') })
+export const waitThreadRun = createRoute({ method: 'get', path: '/threads/{thread_id}/runs/{run_id}/wait', tags, summary: 'Wait for a Thread Run', request: { params: ThreadRunParams }, responses: acpOk(AcpRunWaitSchema, 'RunWaitResponseStateful') })
 export const streamThreadRun = createRoute({ method: 'get', path: '/threads/{thread_id}/runs/{run_id}/stream', tags, summary: 'Stream a Thread Run (Last-Event-ID resumable)', request: { params: ThreadRunParams }, responses: sse })
 export const cancelThreadRun = createRoute({ method: 'post', path: '/threads/{thread_id}/runs/{run_id}/cancel', tags, summary: 'Cancel a Thread Run', request: { params: ThreadRunParams }, responses: noContent })
 // Stateless runs
-export const createRun = createRoute({ method: 'post', path: '/runs', tags, summary: 'Create a stateless Run', request: { body: jsonBody(RunCreateStatelessSchema) }, responses: ok('RunStateless') })
-export const searchRuns = createRoute({ method: 'post', path: '/runs/search', tags, summary: 'Search stateless Runs', request: { body: jsonBody(RunSearchSchema) }, responses: ok('RunStateless[]') })
+export const createRun = createRoute({ method: 'post', path: '/runs', tags, summary: 'Create a stateless Run', request: { body: jsonBody(RunCreateStatelessSchema) }, responses: acpOk(AcpRunSchema, 'RunStateless') })
+export const searchRuns = createRoute({ method: 'post', path: '/runs/search', tags, summary: 'Search stateless Runs', request: { body: jsonBody(RunSearchSchema) }, responses: acpOk(z.array(AcpRunSchema), 'RunStateless[]') })
 export const streamNewRun = createRoute({ method: 'post', path: '/runs/stream', tags, summary: 'Create a stateless Run and stream its output', request: { body: jsonBody(RunCreateStatelessSchema) }, responses: sse })
-export const waitNewRun = createRoute({ method: 'post', path: '/runs/wait', tags, summary: 'Create a stateless Run and wait for its output', request: { body: jsonBody(RunCreateStatelessSchema) }, responses: ok('RunWaitResponseStateless') })
-export const waitRun = createRoute({ method: 'get', path: '/runs/{run_id}/wait', tags, summary: 'Wait for a stateless Run', request: { params: RunParams }, responses: ok('RunWaitResponseStateless') })
-export const getRun = createRoute({ method: 'get', path: '/runs/{run_id}', tags, summary: 'Get a stateless Run', request: { params: RunParams }, responses: ok('RunStateless') })
-export const resumeRun = createRoute({ method: 'post', path: '/runs/{run_id}', tags, summary: 'Resume an interrupted stateless Run', request: { params: RunParams, body: jsonBody(ResumePayloadSchema) }, responses: ok('RunStateless') })
+export const waitNewRun = createRoute({ method: 'post', path: '/runs/wait', tags, summary: 'Create a stateless Run and wait for its output', request: { body: jsonBody(RunCreateStatelessSchema) }, responses: acpOk(AcpRunWaitSchema, 'RunWaitResponseStateless') })
+export const waitRun = createRoute({ method: 'get', path: '/runs/{run_id}/wait', tags, summary: 'Wait for a stateless Run', request: { params: RunParams }, responses: acpOk(AcpRunWaitSchema, 'RunWaitResponseStateless') })
+export const getRun = createRoute({ method: 'get', path: '/runs/{run_id}', tags, summary: 'Get a stateless Run', request: { params: RunParams }, responses: acpOk(AcpRunSchema, 'RunStateless') })
+export const resumeRun = createRoute({ method: 'post', path: '/runs/{run_id}', tags, summary: 'Resume an interrupted stateless Run', request: { params: RunParams, body: jsonBody(ResumePayloadSchema) }, responses: acpOk(AcpRunSchema, 'RunStateless') })
 export const deleteRun = createRoute({ method: 'delete', path: '/runs/{run_id}', tags, summary: 'Delete a stateless Run', request: { params: RunParams }, responses: noContent })
 export const streamRun = createRoute({ method: 'get', path: '/runs/{run_id}/stream', tags, summary: 'Stream a stateless Run', request: { params: RunParams }, responses: sse })
 export const cancelRun = createRoute({ method: 'post', path: '/runs/{run_id}/cancel', tags, summary: 'Cancel a stateless Run', request: { params: RunParams }, responses: noContent })
 
 /** Starts an ACP run on the engine: a thread run (existing or created) or a stateless one (its own thread). */
-async function start(c: Context<AppEnv>, body: RunCreateStateful | RunCreateStateless, threadId: string | null): Promise<runsDb.RunRow> {
+async function start(c: Context<OrgEnv>, body: RunCreateStateful | RunCreateStateless, threadId: string | null): Promise<runsDb.RunRow> {
   const db = c.var.db
   const input = inputText(body.input)
   if (!input.trim()) throw ApiError.invalid(['body', 'input'], 'input must carry the message to run (a string, or {input} or {messages})')
@@ -85,6 +85,7 @@ async function start(c: Context<AppEnv>, body: RunCreateStateful | RunCreateStat
     createdBy: c.var.principal.userId,
     threadId: threadId ?? crypto.randomUUID(),
     newThread: stateless || newThread,
+    stateless,
     ephemeralThread: stateless && 'on_completion' in body && body.on_completion === 'delete',
     strategy: body.multitask_strategy,
     timeoutSeconds: body.config?.timeout_seconds,
@@ -98,53 +99,42 @@ async function start(c: Context<AppEnv>, body: RunCreateStateful | RunCreateStat
 }
 
 /** A run of this org, of this thread when one is named (stateless: of no user-visible thread). */
-async function find(c: Context<AppEnv>, runId: string, threadId?: string): Promise<runsDb.RunRow> {
+async function find(c: Context<OrgEnv>, runId: string, threadId?: string): Promise<runsDb.RunRow> {
   const row = await runsDb.getRun(c.var.db, c.var.orgId, runId)
   if (row.channel !== 'acp') throw ApiError.notFound('Run')
-  const stateless = row.creation?.on_completion !== undefined
-  if (threadId === undefined ? !stateless : stateless || row.threadId !== threadId) throw ApiError.notFound('Run')
+  if (threadId === undefined ? !row.stateless : row.stateless || row.threadId !== threadId) throw ApiError.notFound('Run')
   return row
 }
 
-const modesOf = (row: runsDb.RunRow): ('values' | 'custom')[] => {
+const modesOf = (row: runsDb.RunRow): StreamMode[] => {
   const m = row.creation?.stream_mode
-  return Array.isArray(m) ? (m as ('values' | 'custom')[]) : m === 'custom' || m === 'values' ? [m] : ['values']
+  const modes = (Array.isArray(m) ? m : [m]).filter((x): x is StreamMode => x === 'values' || x === 'custom')
+  return modes.length ? modes : ['values']
 }
 
-const sseResponse = (stream: ReadableStream<Uint8Array>) =>
-  new Response(stream, { headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' } })
-
-async function streamOf(c: Context<AppEnv>, row: runsDb.RunRow, after: string | undefined, cancelOnDisconnect: boolean) {
-  const from = Number.parseInt(after ?? '0', 10)
-  const source = await runStub(c.env, row.id).subscribe(Number.isFinite(from) && from > 0 ? from : 0)
-  return sseResponse(acpStream(source, row.id, modesOf(row), cancelOnDisconnect ? () => service.cancelRun(c.env, row.id, 'The client disconnected (on_disconnect=cancel)') : undefined))
+function streamOf(c: Context<OrgEnv>, row: runsDb.RunRow, after: number, cancelOnDisconnect: boolean) {
+  const onCancel = cancelOnDisconnect ? () => service.cancelRun(c.env, row.id, 'The client disconnected (on_disconnect=cancel)') : undefined
+  return service.streamRun(c.env, row.id, after, { transform: acpFrames(row.id, modesOf(row)), onCancel })
 }
 
 const answerOf = (payload: unknown) => (typeof payload === 'string' ? payload : JSON.stringify(payload))
 
-async function resume(c: Context<AppEnv>, row: runsDb.RunRow, payload: unknown) {
+async function resume(c: Context<OrgEnv>, row: runsDb.RunRow, payload: unknown) {
   await service.resumeRun(c.env, row.id, answerOf(payload))
   return toAcpRun(await runsDb.getRun(c.var.db, c.var.orgId, row.id))
 }
 
-async function remove(c: Context<AppEnv>, row: runsDb.RunRow) {
-  await runStub(c.env, row.id).rollback()
-  await runsDb.deleteRun(c.var.db, row.id)
-}
-
-const waited = async (c: Context<AppEnv>, row: runsDb.RunRow) => {
+const waited = async (c: Context<OrgEnv>, row: runsDb.RunRow) => {
   const snap = await service.waitRun(c.env, row.id, WAIT_MS)
   return toWaitResponse(await runsDb.getRun(c.var.db, c.var.orgId, row.id), snap)
 }
 
-const lastEventId = (c: Context<AppEnv>) => c.req.header('last-event-id') ?? c.req.query('last_event_id')
-
-export const acpRunRoutes = new OpenAPIHono<AppEnv>()
+export const acpRunRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(createThreadRun, async (c) => c.json(toAcpRun(await start(c, c.req.valid('json'), c.req.valid('param').thread_id)), 200))
   .openapi(streamNewThreadRun, async (c) => {
     const body = c.req.valid('json')
     const row = await start(c, body, c.req.valid('param').thread_id)
-    return (await streamOf(c, row, undefined, body.on_disconnect === 'cancel'))
+    return (await streamOf(c, row, 0, body.on_disconnect === 'cancel'))
   })
   .openapi(waitNewThreadRun, async (c) => c.json(await waited(c, await start(c, c.req.valid('json'), c.req.valid('param').thread_id)), 200))
   .openapi(listThreadRuns, async (c) => {
@@ -161,7 +151,7 @@ export const acpRunRoutes = new OpenAPIHono<AppEnv>()
   })
   .openapi(deleteThreadRun, async (c) => {
     const { thread_id, run_id } = c.req.valid('param')
-    await remove(c, await find(c, run_id, thread_id))
+    await service.deleteRun(c.env, (await find(c, run_id, thread_id)).id)
     return c.body(null, 204)
   })
   .openapi(waitThreadRun, async (c) => {
@@ -170,7 +160,7 @@ export const acpRunRoutes = new OpenAPIHono<AppEnv>()
   })
   .openapi(streamThreadRun, async (c) => {
     const { thread_id, run_id } = c.req.valid('param')
-    return (await streamOf(c, await find(c, run_id, thread_id), lastEventId(c), false))
+    return (await streamOf(c, await find(c, run_id, thread_id), service.lastEventIdOf(c.req), false))
   })
   .openapi(cancelThreadRun, async (c) => {
     const { thread_id, run_id } = c.req.valid('param')
@@ -178,20 +168,23 @@ export const acpRunRoutes = new OpenAPIHono<AppEnv>()
     return c.body(null, 204)
   })
   .openapi(createRun, async (c) => c.json(toAcpRun(await start(c, c.req.valid('json'), null)), 200))
-  .openapi(searchRuns, async (c) => c.json((await acpDb.searchStatelessRuns(c.var.db, c.var.orgId, c.req.valid('json'))).map(toAcpRun), 200))
+  .openapi(searchRuns, async (c) => {
+    const q = c.req.valid('json')
+    return c.json((await acpDb.searchStatelessRuns(c.var.db, c.var.orgId, { ...q, statuses: q.status ? ourStatuses(q.status) : undefined })).map(toAcpRun), 200)
+  })
   .openapi(streamNewRun, async (c) => {
     const body = c.req.valid('json')
-    return (await streamOf(c, await start(c, body, null), undefined, body.on_disconnect === 'cancel'))
+    return (await streamOf(c, await start(c, body, null), 0, body.on_disconnect === 'cancel'))
   })
   .openapi(waitNewRun, async (c) => c.json(await waited(c, await start(c, c.req.valid('json'), null)), 200))
   .openapi(waitRun, async (c) => c.json(await waited(c, await find(c, c.req.valid('param').run_id)), 200))
   .openapi(getRun, async (c) => c.json(toAcpRun(await find(c, c.req.valid('param').run_id)), 200))
   .openapi(resumeRun, async (c) => c.json(await resume(c, await find(c, c.req.valid('param').run_id), c.req.valid('json')), 200))
   .openapi(deleteRun, async (c) => {
-    await remove(c, await find(c, c.req.valid('param').run_id))
+    await service.deleteRun(c.env, (await find(c, c.req.valid('param').run_id)).id)
     return c.body(null, 204)
   })
-  .openapi(streamRun, async (c) => (await streamOf(c, await find(c, c.req.valid('param').run_id), lastEventId(c), false)))
+  .openapi(streamRun, async (c) => (await streamOf(c, await find(c, c.req.valid('param').run_id), service.lastEventIdOf(c.req), false)))
   .openapi(cancelRun, async (c) => {
     await service.cancelRun(c.env, (await find(c, c.req.valid('param').run_id)).id, 'Cancelled by the client')
     return c.body(null, 204)

@@ -1,79 +1,44 @@
-import { ACP_STATUS, runOutput } from '../../runs/result'
-import type { RunSnapshot, RunStatus } from '../../runs/types'
+import type { EventTransform, SseFrame } from '../../runs/sse'
+import type { RunStatus } from '../../runs/types'
+import { ACP_STATUS, runOutput } from './result'
 
-type Mode = 'values' | 'custom'
-interface Frame {
-  id: string
-  event: string
-  data: Record<string, unknown>
-}
+export type StreamMode = 'values' | 'custom'
 
-const encoder = new TextEncoder()
-const frame = (id: string, data: unknown) => encoder.encode(`id: ${id}\nevent: agent_event\ndata: ${JSON.stringify(data)}\n\n`)
+const CUSTOM_EVENTS = new Set(['message_delta', 'message', 'tool_call', 'tool_result', 'artifact', 'usage'])
 
 /**
- * Turns the engine's SSE (one event per step of the run) into ACP `RunOutputStream` frames:
- * `values` updates carry the run's messages so far, `custom` updates carry each engine event,
- * an interrupt becomes an interrupt update, a failed end an error update. `id:` stays the engine's
- * seq, so Last-Event-ID resumes through the same log. `onCancel` runs when the client goes away.
+ * The ACP view of a run's events (`RunOutputStream` frames): `values` updates carry the run's
+ * messages so far, `custom` updates carry each engine event, an interrupt becomes an interrupt
+ * update, a failed end an error update. `id:` stays the engine's seq, so Last-Event-ID resumes
+ * through the same log.
  */
-export function acpStream(source: ReadableStream<Uint8Array>, runId: string, modes: Mode[], onCancel?: () => Promise<unknown>): ReadableStream<Uint8Array> {
-  const reader = source.pipeThrough(new TextDecoderStream()).getReader()
-  const messages: { role: string; content: string }[] = []
-  let status: RunStatus = 'pending'
-  let buffer = ''
-  const translate = (f: Frame): Uint8Array[] => {
-    const out: Uint8Array[] = []
-    const d = f.data
-    if (f.event === 'status') status = d.status as RunStatus
-    if (modes.includes('custom') && ['message_delta', 'message', 'tool_call', 'tool_result', 'artifact', 'usage'].includes(f.event)) {
-      out.push(frame(f.id, { type: 'custom', run_id: runId, status: ACP_STATUS[status], update: { event: f.event, ...d } }))
-    }
-    if (f.event === 'message' || f.event === 'tool_result') {
-      messages.push(f.event === 'message' ? { role: 'assistant', content: String(d.content ?? '') } : { role: 'tool', content: String(d.result ?? '') })
-      if (modes.includes('values')) out.push(frame(f.id, { type: 'values', run_id: runId, status: ACP_STATUS[status], values: { messages }, messages }))
-    }
-    if (f.event === 'interrupt') {
-      out.push(frame(f.id, { type: 'interrupt', run_id: runId, status: 'interrupted', interrupt: { interrupt_type: 'question', ...d } }))
-    }
-    if (f.event === 'done') {
-      const snap = { run_id: runId, status: d.status, output: d.output ?? null, error: d.error ?? null, interrupt: null } as RunSnapshot
-      const output = runOutput(snap)
-      if (output.type === 'error') out.push(frame(f.id, { ...output, status: ACP_STATUS[snap.status] }))
-      else if (modes.includes('values')) out.push(frame(f.id, { type: 'values', run_id: runId, status: 'success', values: output.values, messages }))
-    }
-    return out
-  }
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      for (;;) {
-        const end = buffer.indexOf('\n\n')
-        if (end >= 0) {
-          const raw = buffer.slice(0, end)
-          buffer = buffer.slice(end + 2)
-          if (raw.startsWith(':')) {
-            controller.enqueue(encoder.encode(`${raw}\n\n`))
-            return
-          }
-          const fields = Object.fromEntries(raw.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trimStart()]))
-          if (fields.retry) controller.enqueue(encoder.encode(`retry: ${fields.retry}\n\n`))
-          if (!fields.event || !fields.data) continue
-          const chunks = translate({ id: fields.id ?? '', event: fields.event, data: JSON.parse(fields.data) as Record<string, unknown> })
-          if (chunks.length === 0) continue
-          for (const c of chunks) controller.enqueue(c)
-          return
-        }
-        const { value, done } = await reader.read()
-        if (done) {
-          controller.close()
-          return
-        }
-        buffer += value
+export const acpFrames =
+  (runId: string, modes: StreamMode[]): EventTransform =>
+  () => {
+    const messages: { role: string; content: string }[] = []
+    let status: RunStatus = 'pending'
+    return (e): SseFrame[] => {
+      const d = e.data
+      const frame = (data: Record<string, unknown>): SseFrame => ({ id: e.seq, event: 'agent_event', data })
+      const out: SseFrame[] = []
+      if (e.type === 'status') status = d.status as RunStatus
+      if (modes.includes('custom') && CUSTOM_EVENTS.has(e.type)) {
+        out.push(frame({ type: 'custom', run_id: runId, status: ACP_STATUS[status], update: { event: e.type, ...d } }))
       }
-    },
-    async cancel() {
-      await reader.cancel()
-      await onCancel?.()
-    },
-  })
-}
+      if (e.type === 'message' || e.type === 'tool_result') {
+        messages.push(e.type === 'message' ? { role: 'assistant', content: String(d.content ?? '') } : { role: 'tool', content: String(d.result ?? '') })
+        if (modes.includes('values')) out.push(frame({ type: 'values', run_id: runId, status: ACP_STATUS[status], values: { messages }, messages }))
+      }
+      if (e.type === 'interrupt') {
+        out.push(frame({ type: 'interrupt', run_id: runId, status: 'interrupted', interrupt: { interrupt_type: 'question', ...d } }))
+      }
+      if (e.type === 'done') {
+        const end = d.status as RunStatus
+        const error = d.error && typeof d.error === 'object' && !Array.isArray(d.error) ? { code: String(d.error.code), message: String(d.error.message) } : null
+        const output = runOutput({ run_id: runId, status: end, output: typeof d.output === 'string' ? d.output : null, error, interrupt: null })
+        if (output.type === 'error') out.push(frame({ ...output, status: ACP_STATUS[end] }))
+        else if (modes.includes('values')) out.push(frame({ type: 'values', run_id: runId, status: 'success', values: output.values, messages }))
+      }
+      return out
+    }
+  }

@@ -8,8 +8,7 @@ export async function* sseData(body: ReadableStream<Uint8Array>): AsyncIterable<
       const { value, done } = await reader.read()
       if (done) break
       buffer += value
-      let nl: number
-      while ((nl = buffer.search(/\r?\n/)) >= 0) {
+      for (let nl = buffer.search(/\r?\n/); nl >= 0; nl = buffer.search(/\r?\n/)) {
         const line = buffer.slice(0, nl)
         buffer = buffer.slice(buffer[nl] === '\r' ? nl + 2 : nl + 1)
         if (line === '') {

@@ -1,10 +1,7 @@
+import type { AiBinding } from '../../env'
 import { sseData } from './sse-lines'
 import { ModelError, type ModelChunk, type ModelProvider, type ModelRequest } from './types'
 
-/** The slice of the `AI` binding this adapter uses. */
-export interface AiBinding {
-  run(model: string, input: Record<string, unknown>): Promise<unknown>
-}
 
 /**
  * `workers-ai/@cf/meta/llama-3.1-8b-instruct` etc. through the AI binding, streamed. Text only:

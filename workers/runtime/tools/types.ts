@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import type { z } from 'zod'
 import type { Env } from '../../env'
 import type { JsonObject, RunSpec } from '../../runs/types'
 

@@ -1,0 +1,92 @@
+import type { EventType, JsonObject } from './types'
+
+/**
+ * The one SSE encoder, for every dialect (STYLE.md §6). `event` comes from a closed enum and data
+ * is one JSON line: hono's writeSSE refuses CR/LF in id/event (honojs/hono src/helper/streaming/sse.ts).
+ */
+export interface SseFrame {
+  id: number
+  event: string
+  data: unknown
+}
+
+/** How soon EventSource clients reconnect after a drop. */
+export const RETRY_MS = 1000
+
+/**
+ * Every block ends in a blank line and carries `data:`: real clients (the ACP Python SDK) make an
+ * event of each blank-line-ended block and fail on one without data. So `retry:` rides in the first
+ * real event's block, never in a block of its own.
+ */
+export const sseFrame = (f: SseFrame, withRetry = false): string =>
+  `${withRetry ? `retry: ${RETRY_MS}\n` : ''}id: ${f.id}\nevent: ${f.event}\ndata: ${JSON.stringify(f.data)}\n\n`
+
+/** Encodes frames; the first one of a connection carries `retry:`. */
+export const sseFrames = (frames: SseFrame[], first: boolean): string => frames.map((f, i) => sseFrame(f, first && i === 0)).join('')
+
+/** A comment line with no blank line after it: proxies see traffic, clients dispatch nothing. */
+export const KEEPALIVE = ': keepalive\n'
+
+/** One event as the RunObject streams it to the worker (NDJSON): structured, not yet a dialect's frame. */
+export interface EventLine {
+  seq: number
+  type: EventType
+  data: JsonObject
+}
+
+/** The hub's keepalive: an empty line, written out as the SSE comment KEEPALIVE. */
+export const HUB_KEEPALIVE = '\n'
+
+/**
+ * A dialect's view of a run's events, made once per connection (it may keep state, as ACP keeps the
+ * messages so far) and applied once per event: each event becomes zero or more frames.
+ */
+export type EventTransform = () => (e: EventLine) => SseFrame[]
+
+/** The engine's own frames: `id` is the seq, `event` the type. */
+export const engineFrames: EventTransform = () => (e) => [{ id: e.seq, event: e.type, data: e.data }]
+
+/**
+ * RunObject lines → SSE bytes through `transform` and the one encoder. `onCancel` runs when the
+ * client goes away (after the subscription is released).
+ */
+export function encodeEvents(source: ReadableStream<Uint8Array>, transform: EventTransform, onCancel?: () => Promise<unknown>): ReadableStream<Uint8Array> {
+  const reader = source.pipeThrough(new TextDecoderStream()).getReader()
+  const encoder = new TextEncoder()
+  const toFrames = transform()
+  let buffer = ''
+  let first = true
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        const { value, done } = await reader.read()
+        if (done) {
+          controller.close()
+          return
+        }
+        buffer += value
+        let text = ''
+        for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+          const line = buffer.slice(0, nl)
+          buffer = buffer.slice(nl + 1)
+          if (line === '') {
+            text += KEEPALIVE
+            continue
+          }
+          const frames = toFrames(JSON.parse(line) as EventLine)
+          if (frames.length === 0) continue
+          text += sseFrames(frames, first)
+          first = false
+        }
+        if (text) {
+          controller.enqueue(encoder.encode(text))
+          return
+        }
+      }
+    },
+    async cancel() {
+      await reader.cancel()
+      await onCancel?.()
+    },
+  })
+}

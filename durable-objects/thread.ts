@@ -3,7 +3,7 @@ import type { Env } from '../workers/env'
 import { createDb } from '../workers/db/client'
 import { deleteThread, mirrorThread } from '../workers/db/runs'
 import { forgetRun, runStub } from '../workers/runs/stubs'
-import { type Admission, type ChatMessage, type Checkpoint, isTerminal, type MultitaskStrategy, type RunStatus, type ThreadState, type ThreadStatus } from '../workers/runs/types'
+import { type Admission, type ChatMessage, type Checkpoint, isTerminal, type MultitaskStrategy, type RunChange, type ThreadState, type ThreadStatus } from '../workers/runs/types'
 import { ThreadStore } from './thread-store'
 
 /**
@@ -73,7 +73,7 @@ export class ThreadObject extends DurableObject<Env> {
   }
 
   /** RunObject reports every status change of a run on this thread. */
-  async runChanged(change: { run_id: string; status: RunStatus; output: string | null; messages: ChatMessage[] }): Promise<void> {
+  async runChanged(change: RunChange): Promise<void> {
     const thread = this.#store.get()
     if (!thread) return
     const terminal = isTerminal(change.status)

@@ -150,11 +150,8 @@ export type ThreadStatus = 'idle' | 'busy' | 'interrupted' | 'error'
 /** ACP multitask strategy: what a thread does with a run that arrives while another is active. */
 export type MultitaskStrategy = 'reject' | 'enqueue' | 'interrupt' | 'rollback'
 
-/**
- * ThreadObject's decision on a new run. `replaced`: the active run the new one took over from
- * (interrupt/rollback); the service stops it, so the thread never reaches into D1 for a run.
- */
-export type Admission = { action: 'start'; replaced?: string } | { action: 'queued'; position: number } | { action: 'rejected'; active_run: string }
+/** ThreadObject's decision on a new run. */
+export type Admission = { action: 'start' } | { action: 'queued'; position: number } | { action: 'rejected'; active_run: string }
 
 export interface ThreadState {
   thread_id: string

@@ -1,5 +1,13 @@
 import { z } from '@hono/zod-openapi'
-import { JsonRecord, JsonSchema } from './acp-responses'
+import type { Json } from '../runs/types'
+
+/**
+ * Any JSON in a request body. Not the recursive JsonSchema of the responses: zod would recurse once
+ * per level and a deeply nested body would overflow the stack (a 500); the body is JSON already
+ * (it was parsed), and the dialect's defaultHook refuses nesting past MAX_DEPTH with a 422.
+ */
+const JsonSchema = z.custom<Json>(() => true).openapi({ description: 'Any JSON value', type: ['object', 'array', 'string', 'number', 'boolean', 'null'] })
+const JsonRecord = z.record(z.string(), JsonSchema)
 
 /** Request shapes of ACP 0.2.3 (specs/acp-openapi-0.2.3.json); response shapes: ./acp-responses.ts. */
 const Metadata = JsonRecord

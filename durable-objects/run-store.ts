@@ -1,14 +1,4 @@
-import type {
-  ChatMessage,
-  EventType,
-  JsonObject,
-  PendingInterrupt,
-  RunEvent,
-  RunSpec,
-  RunStatus,
-  StoredEvent,
-  Usage,
-} from '../workers/runs/types'
+import type { ChatMessage, EventType, JsonObject, PendingInterrupt, RunError, RunEvent, RunSpec, RunStatus, StoredEvent, Usage } from '../workers/runs/types'
 import { type Exec, openStore } from './sql'
 
 /** Numbered DDL; applied once each, gated by the stored schema version. */
@@ -58,7 +48,7 @@ export interface RunRow {
   spec: RunSpec
   status: RunStatus
   output: string | null
-  error: { code: string; message: string } | null
+  error: RunError | null
   interrupt: PendingInterrupt | null
   lease_owner: string | null
   lease_expires_ms: number

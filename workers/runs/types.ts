@@ -120,11 +120,14 @@ export interface PendingInterrupt {
   fields: Json
 }
 
+/** Why a run failed: a stable code (`timeout`, `budget_exceeded`, `upstream_unavailable`…) and a message. */
+export type RunError = { code: string; message: string } // a type, not an interface: it travels inside JSON event data
+
 export interface RunSnapshot {
   run_id: string
   status: RunStatus
   output: string | null
-  error: { code: string; message: string } | null
+  error: RunError | null
   interrupt: PendingInterrupt | null
   usage: Usage
   costs: Costs

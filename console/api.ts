@@ -59,8 +59,7 @@ async function* frames(body: ReadableStream<Uint8Array>): AsyncGenerator<StreamE
     const { value, done } = await reader.read()
     if (done) return
     buffer += decoder.decode(value, { stream: true })
-    let end: number
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
       const block = buffer.slice(0, end)
       buffer = buffer.slice(end + 2)
       const fields = new Map<string, string>()

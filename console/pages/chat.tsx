@@ -65,7 +65,9 @@ export function ChatPage({ agentId }: { agentId: string }) {
   const aborts = useRef<AbortController[]>([])
   useEffect(() => {
     api<Agent>('GET', `/v1/organizations/${orgId}/agents/${agentId}`).then(setAgent).catch((e: unknown) => setError(String(e)))
-    return () => (aborts.current ?? []).forEach((a) => a.abort())
+    return () => {
+      for (const a of aborts.current ?? []) a.abort()
+    }
   }, [agentId])
 
   // Follow the newest text while the reader is at the bottom; leave them be when they scrolled up.

@@ -356,7 +356,9 @@ describe('/docs in Chromium', () => {
   it('renders every dialect from the bundled script, with no request off this machine', async ({ expect }) => {
     requests.length = 0
     await page.goto(`${server.base}/docs`)
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a reader sees (textContent includes hidden nodes)
     await page.waitForFunction(() => document.body.innerText.includes('Agent Connect Protocol 0.2.3'), { timeout: 30_000 })
+    // biome-ignore lint/performance/useDomNodeTextContent: as above
     expect(await page.evaluate(() => document.body.innerText.includes('AgentInstance'))).toBe(true)
     await readmeShot('docs')
     const offMachine = requests.filter((u) => !u.startsWith(server.base) && !u.startsWith('data:') && !u.startsWith('blob:'))

@@ -35,7 +35,10 @@ export function docsRoutes(parts: DialectPart[], version: string) {
   let merged: OpenApiDoc | undefined
   const perDialect = new Map<string, OpenApiDoc>()
   const app = new Hono<AppEnv>()
-  app.get('/openapi.json', (c) => c.json((merged ??= mergedDocument(parts, version)), 200))
+  app.get('/openapi.json', (c) => {
+    merged ??= mergedDocument(parts, version)
+    return c.json(merged, 200)
+  })
   for (const part of parts.filter((p) => p.prefix === '/acp')) {
     app.get(`${part.prefix}/openapi.json`, (c) => {
       const doc = perDialect.get(part.prefix) ?? dialectDocument(part, version)

@@ -16,6 +16,12 @@ const [, ops, requests, fivexx, failures] = summary
 console.log(`FUZZ_RUNS ${runs}: operations ${ops}, ${((Date.now() - started) / 1000).toFixed(0)} s`)
 console.log(`requests ${requests}, 5xx ${fivexx}`)
 if (failures !== '0' || out.status !== 0) {
-  console.error(text.split('\n').filter((l) => / → \d{3}/.test(l)).slice(0, 50).join('\n'))
+  console.error(
+    text
+      .split('\n')
+      .filter((l) => / → \d{3}/.test(l))
+      .slice(0, 50)
+      .join('\n'),
+  )
   process.exit(1)
 }

@@ -52,7 +52,12 @@ const { base, stop } = await startServer({
 console.log(`seeded ${AGENTS.map((a) => `${a.runs} runs (${a.code})`).join(' + ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 try {
   const rows = []
-  for (const [label, query] of [['page 1', ''], ['page 1, userIdentifier', '?userIdentifier=u7'], ['page 1, version', ''], ['page 50', '?page=50']]) {
+  for (const [label, query] of [
+    ['page 1', ''],
+    ['page 1, userIdentifier', '?userIdentifier=u7'],
+    ['page 1, version', ''],
+    ['page 50', '?page=50'],
+  ]) {
     const path = (code) => `/api/v2/AgentInstance/${code}${label.includes('version') ? '/1' : ''}${query}`
     const small = await p50(base, path('small'))
     const big = await p50(base, path('big'))

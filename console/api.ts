@@ -11,7 +11,10 @@ export const SIGNED_OUT = 'agentplane:signed-out'
 
 /** A non-2xx answer; `message` is the API's own text (FastAPI `detail` with the field path). */
 export class ApiFailure extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message)
   }
 }

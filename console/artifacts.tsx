@@ -25,7 +25,9 @@ function Chart({ title, data }: { title: string; data: Data }) {
           return (
             <g>
               <rect x={i * 40 + 6} y={105 - h} width={28} height={h} />
-              <text x={i * 40 + 20} y={118} text-anchor="middle">{label.slice(0, 6)}</text>
+              <text x={i * 40 + 20} y={118} text-anchor="middle">
+                {label.slice(0, 6)}
+              </text>
               <title>{`${label}: ${v}`}</title>
             </g>
           )
@@ -59,7 +61,9 @@ function Compose({ id, variants }: { id: string; variants: string[] }) {
         <div class="variant">
           <label for={`${id}-v${i}`}>{`${t('variant')} ${i + 1}`}</label>
           <textarea id={`${id}-v${i}`} rows={3} value={text} />
-          <button type="button" class="secondary" onClick={() => void navigator.clipboard?.writeText(text)}>{t('copy')}</button>
+          <button type="button" class="secondary" onClick={() => void navigator.clipboard?.writeText(text)}>
+            {t('copy')}
+          </button>
         </div>
       ))}
     </div>

@@ -11,7 +11,6 @@ import { RunPage, RunsPage } from './pages/runs'
 import { SignIn } from './pages/sign-in'
 import { UsagePage } from './pages/usage'
 
-
 interface Org {
   id: number
   name: string

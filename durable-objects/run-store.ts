@@ -85,12 +85,7 @@ export class RunStore {
   }
 
   init(spec: RunSpec, createdAt: string, deadlineMs: number): boolean {
-    const cursor = this.#exec(
-      `INSERT OR IGNORE INTO run (id, spec, status, created_at, deadline_ms) VALUES (1, ?, 'pending', ?, ?)`,
-      JSON.stringify(spec),
-      createdAt,
-      deadlineMs,
-    )
+    const cursor = this.#exec(`INSERT OR IGNORE INTO run (id, spec, status, created_at, deadline_ms) VALUES (1, ?, 'pending', ?, ?)`, JSON.stringify(spec), createdAt, deadlineMs)
     return cursor.rowsWritten > 0
   }
 
@@ -127,7 +122,30 @@ export class RunStore {
   }
 
   /** Partial update of the run row; keys are column names. */
-  update(fields: Partial<Record<'status' | 'output' | 'error' | 'interrupt' | 'lease_owner' | 'lease_expires_ms' | 'attempt' | 'started_at' | 'started_ms' | 'ended_at' | 'ttft_ms' | 'wakes' | 'queued_ms' | 'deadline_ms' | 'start_at_ms' | 'step_failures' | 'outbox', SqlStorageValue>>): void {
+  update(
+    fields: Partial<
+      Record<
+        | 'status'
+        | 'output'
+        | 'error'
+        | 'interrupt'
+        | 'lease_owner'
+        | 'lease_expires_ms'
+        | 'attempt'
+        | 'started_at'
+        | 'started_ms'
+        | 'ended_at'
+        | 'ttft_ms'
+        | 'wakes'
+        | 'queued_ms'
+        | 'deadline_ms'
+        | 'start_at_ms'
+        | 'step_failures'
+        | 'outbox',
+        SqlStorageValue
+      >
+    >,
+  ): void {
     const keys = Object.keys(fields) as (keyof typeof fields)[]
     if (keys.length === 0) return
     this.#exec(`UPDATE run SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = 1`, ...keys.map((k) => fields[k] ?? null))
@@ -154,11 +172,7 @@ export class RunStore {
   }
 
   eventsAfter(seq: number, limit: number): StoredEvent[] {
-    return this.#exec<{ seq: number; type: string; data: string; created_at: string }>(
-      'SELECT seq, type, data, created_at FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
-      seq,
-      limit,
-    )
+    return this.#exec<{ seq: number; type: string; data: string; created_at: string }>('SELECT seq, type, data, created_at FROM events WHERE seq > ? ORDER BY seq LIMIT ?', seq, limit)
       .toArray()
       .map((r) => ({ seq: r.seq, type: r.type as EventType, data: JSON.parse(r.data) as JsonObject, created_at: r.created_at }))
   }

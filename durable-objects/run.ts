@@ -35,7 +35,6 @@ const MAX_WAIT_MS = 300_000
 
 const nowIso = () => new Date().toISOString()
 
-
 /**
  * One per run. Owns the status machine, the append-only event log and its SSE fan-out, the
  * checkpoint a retried consumer resumes from, and the lease that keeps two consumers from
@@ -138,10 +137,7 @@ export class RunObject extends DurableObject<Env> {
     return result
   }
 
-  async finish(
-    owner: string,
-    outcome: { status: 'success' | 'error'; output: string | null; error?: { code: string; message: string }; step: number; messages: ChatMessage[] },
-  ): Promise<WriteResult> {
+  async finish(owner: string, outcome: { status: 'success' | 'error'; output: string | null; error?: { code: string; message: string }; step: number; messages: ChatMessage[] }): Promise<WriteResult> {
     const result = await this.#guarded(owner, 0, (run) => {
       this.#store.saveCheckpoint(outcome.step, outcome.messages)
       this.#transition(run, outcome.status, {

@@ -67,7 +67,9 @@ export class ThreadStore {
   }
 
   queued(): string[] {
-    return this.#exec<{ run_id: string }>('SELECT run_id FROM queue ORDER BY pos').toArray().map((r) => r.run_id)
+    return this.#exec<{ run_id: string }>('SELECT run_id FROM queue ORDER BY pos')
+      .toArray()
+      .map((r) => r.run_id)
   }
 
   /** A successful run's messages join the history, and the new state is a checkpoint. */

@@ -20,7 +20,10 @@ const under = (path, dir) => path === dir || path.startsWith(`${dir}/`)
 
 /** [who, what it imports, is it a type-only import] → a broken rule's text, or undefined. */
 const RULES = [
-  (from, to) => under(from, 'durable-objects') && ['workers/routes', 'workers/runtime', 'workers/webhooks'].find((d) => under(to, d)) && 'a Durable Object imports nothing from routes/, runtime/ or webhooks/ (pin what it needs into the run spec)',
+  (from, to) =>
+    under(from, 'durable-objects') &&
+    ['workers/routes', 'workers/runtime', 'workers/webhooks'].find((d) => under(to, d)) &&
+    'a Durable Object imports nothing from routes/, runtime/ or webhooks/ (pin what it needs into the run spec)',
   (from, to, typeOnly) => under(from, 'workers/runs') && under(to, 'durable-objects') && !typeOnly && 'runs/ never imports Durable Object values (types only: stubs are derived from the classes)',
   (from, to) => under(from, 'workers/db') && under(to, 'workers/schemas') && 'db/ never imports schemas/ (the dialect maps API shapes to rows)',
   (from, to) => under(from, 'workers/routes') && to === 'workers/runs/stubs.ts' && 'a dialect never calls a stub: it calls the service (workers/runs/)',

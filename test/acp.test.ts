@@ -97,7 +97,12 @@ describe('ACP thread runs', () => {
     expect(values.at(-1)?.data).toMatchObject({ status: 'success', values: { output: 'You said: hello acp' } })
 
     const custom = await acpFrames(await acpFetch(t, 'POST', `/threads/${thread}/runs/stream`, run('streamed', { stream_mode: ['custom', 'values'] })))
-    expect(custom.filter((f) => f.data.type === 'custom' && f.data.update.event === 'message_delta').map((f) => f.data.update.text).join('')).toBe('You said: streamed')
+    expect(
+      custom
+        .filter((f) => f.data.type === 'custom' && f.data.update.event === 'message_delta')
+        .map((f) => f.data.update.text)
+        .join(''),
+    ).toBe('You said: streamed')
     expect(custom.at(-1)?.data).toMatchObject({ type: 'values', status: 'success' })
     const ids = custom.map((f) => Number(f.id))
     expect(ids).toEqual([...ids].sort((a, b) => a - b))
@@ -109,7 +114,13 @@ describe('ACP thread runs', () => {
     expect((await acp(t, 'GET', `/threads/${thread}/runs/${slow.body.run_id}/wait`)).body).toMatchObject({ run: { status: 'error' }, output: { type: 'error', errcode: 499 } })
     expect((await acp(t, 'DELETE', `/threads/${thread}/runs/${slow.body.run_id}`)).status).toBe(204)
     expect((await acp(t, 'GET', `/threads/${thread}/runs/${slow.body.run_id}`)).status).toBe(404)
-    for (const [m, p] of [['GET', ''], ['GET', '/wait'], ['GET', '/stream'], ['POST', '/cancel'], ['DELETE', '']] as const) {
+    for (const [m, p] of [
+      ['GET', ''],
+      ['GET', '/wait'],
+      ['GET', '/stream'],
+      ['POST', '/cancel'],
+      ['DELETE', ''],
+    ] as const) {
       expect((await acp(t, m, `/threads/${thread}/runs/${crypto.randomUUID()}${p}`)).status, `${m} ${p}`).toBe(404)
     }
   })
@@ -120,18 +131,27 @@ describe('ACP thread runs', () => {
     const reader = res.body?.getReader()
     await reader?.read()
     await reader?.cancel()
-    const runs = await until(() => acp(t, 'GET', `/threads/${thread}/runs`), (r) => r.body[0]?.status === 'error')
+    const runs = await until(
+      () => acp(t, 'GET', `/threads/${thread}/runs`),
+      (r) => r.body[0]?.status === 'error',
+    )
     expect((await acp(t, 'GET', `/threads/${thread}/runs/${runs.body[0].run_id}/wait`)).body.output).toMatchObject({ type: 'error', errcode: 499 })
     const kept = await acpFetch(t, 'POST', `/threads/${thread}/runs/stream`, run('/slow 10 /tokens 5', { on_disconnect: 'continue' }))
     await kept.body?.cancel()
-    const keptRun = await until(() => acp(t, 'GET', `/threads/${thread}/runs`), (r) => r.body.length === 2)
+    const keptRun = await until(
+      () => acp(t, 'GET', `/threads/${thread}/runs`),
+      (r) => r.body.length === 2,
+    )
     expect((await acp(t, 'GET', `/threads/${thread}/runs/${keptRun.body[0].run_id}/wait`)).body.run.status).toBe('success')
   })
 
   it('interrupt → resume; resume when not interrupted is 409', async ({ expect }) => {
     const thread = (await acp(t, 'POST', '/threads', {})).body.thread_id
     const waited = await acp(t, 'POST', `/threads/${thread}/runs/wait`, run('/ask Which region?'))
-    expect(valid('RunWaitResponseStateful', waited.body)).toMatchObject({ run: { status: 'interrupted' }, output: { type: 'interrupt', interrupt: { interrupt_type: 'question', question: 'Which region?' } } })
+    expect(valid('RunWaitResponseStateful', waited.body)).toMatchObject({
+      run: { status: 'interrupted' },
+      output: { type: 'interrupt', interrupt: { interrupt_type: 'question', question: 'Which region?' } },
+    })
     expect((await acp(t, 'GET', `/threads/${thread}`)).body.status).toBe('interrupted')
     const resumed = await acp(t, 'POST', `/threads/${thread}/runs/${waited.body.run.run_id}`, 'EU')
     expect(resumed.status).toBe(200)
@@ -155,7 +175,10 @@ describe('ACP multitask strategies (two overlapping runs on one thread)', () => 
   const twoRuns = async (strategy: string) => {
     const thread = (await acp(t, 'POST', '/threads', {})).body.thread_id
     const first = await acp(t, 'POST', `/threads/${thread}/runs`, run('/slow 40 /tokens 30'))
-    await until(() => acp(t, 'GET', `/threads/${thread}`), (r) => r.body.status === 'busy')
+    await until(
+      () => acp(t, 'GET', `/threads/${thread}`),
+      (r) => r.body.status === 'busy',
+    )
     const second = await acp(t, 'POST', `/threads/${thread}/runs`, run('second', { multitask_strategy: strategy }))
     return { thread, first: first.body.run_id as string, second }
   }
@@ -207,7 +230,10 @@ describe('ACP multitask strategies under concurrency (50 runs at once on one thr
   it('rollback: every request is answered 200; the last admitted run survives alone and succeeds', async ({ expect }) => {
     const { thread, replies } = await fifty('rollback')
     expect(replies.map((r) => r.status)).toEqual(Array<number>(50).fill(200))
-    const left = await until(() => threadRunsInD1(thread), (r) => r.results.length === 1)
+    const left = await until(
+      () => threadRunsInD1(thread),
+      (r) => r.results.length === 1,
+    )
     const survivor = left.results[0]?.id
     expect((await acp(t, 'GET', `/threads/${thread}/runs/${survivor}/wait`)).body.run.status).toBe('success')
     const gone = replies.map((r) => r.body.run_id as string).filter((id) => id !== survivor)
@@ -239,7 +265,11 @@ describe('ACP multitask strategies under concurrency (50 runs at once on one thr
   it('interrupt: all 200; one run succeeds, every other one is cancelled', async ({ expect }) => {
     const { thread, replies } = await fifty('interrupt')
     expect(replies.map((r) => r.status)).toEqual(Array<number>(50).fill(200))
-    const ended = await until(() => threadRunsInD1(thread), (r) => r.results.every((x) => ['success', 'cancelled'].includes(x.status)), 20_000)
+    const ended = await until(
+      () => threadRunsInD1(thread),
+      (r) => r.results.every((x) => ['success', 'cancelled'].includes(x.status)),
+      20_000,
+    )
     expect(ended.results.filter((x) => x.status === 'success')).toHaveLength(1)
     expect(ended.results.filter((x) => x.status === 'cancelled')).toHaveLength(49)
   })
@@ -254,7 +284,10 @@ describe('ACP stateless runs', () => {
     expect(valid('RunWaitResponseStateless', waited.body).output).toMatchObject({ values: { output: 'You said: stateless one' } })
     valid('RunStateless', (await acp(t, 'GET', `/runs/${created.body.run_id}`)).body)
     const row = await env.DB.prepare('SELECT thread_id FROM runs WHERE id = ?').bind(created.body.run_id).first<{ thread_id: string }>()
-    await until(() => env.DB.prepare('SELECT count(*) AS n FROM threads WHERE id = ?').bind(row?.thread_id).first('n'), (n) => n === 0)
+    await until(
+      () => env.DB.prepare('SELECT count(*) AS n FROM threads WHERE id = ?').bind(row?.thread_id).first('n'),
+      (n) => n === 0,
+    )
 
     const kept = await acp(t, 'POST', '/runs/wait', run('kept', { on_completion: 'keep' }))
     valid('RunWaitResponseStateless', kept.body)
@@ -278,7 +311,13 @@ describe('ACP stateless runs', () => {
     const slow = await acp(t, 'POST', '/runs', run('/slow 50 /tokens 100'))
     expect((await acp(t, 'POST', `/runs/${slow.body.run_id}/cancel`)).status).toBe(204)
     expect((await acp(t, 'DELETE', `/runs/${slow.body.run_id}`)).status).toBe(204)
-    for (const [m, p] of [['GET', ''], ['GET', '/wait'], ['GET', '/stream'], ['POST', '/cancel'], ['DELETE', '']] as const) {
+    for (const [m, p] of [
+      ['GET', ''],
+      ['GET', '/wait'],
+      ['GET', '/stream'],
+      ['POST', '/cancel'],
+      ['DELETE', ''],
+    ] as const) {
       expect((await acp(t, m, `/runs/${slow.body.run_id}${p}`)).status, `${m} ${p}`).toBe(404)
     }
     expect((await acp(t, 'POST', `/runs/${crypto.randomUUID()}`, 'x')).status).toBe(404)
@@ -304,7 +343,9 @@ describe('ACP stateless runs', () => {
     const created = await acp(t, 'POST', '/runs', run('notify me', { webhook: hook, on_completion: 'keep' }))
     await acp(t, 'GET', `/runs/${created.body.run_id}/wait`)
     const deliveries = async () =>
-      ((await (await fetch(`http://127.0.0.1:${inject('fakeOpenAIPort')}/__webhooks`)).json()) as { webhooks: { run_id: string; attempt: number; body: unknown }[] }).webhooks.filter((w) => w.run_id === created.body.run_id)
+      ((await (await fetch(`http://127.0.0.1:${inject('fakeOpenAIPort')}/__webhooks`)).json()) as { webhooks: { run_id: string; attempt: number; body: unknown }[] }).webhooks.filter(
+        (w) => w.run_id === created.body.run_id,
+      )
     await until(deliveries, (d) => d.length === 1)
     // The first delivery got a 500; the webhook queue retries it after its backoff.
     const all = await until(deliveries, (d) => d.length === 2, 15_000)

@@ -72,12 +72,7 @@ describe('GET /agents', () => {
     const all = await call('GET', url, { key: other.key })
     expect(all.status).toBe(200)
     expect(all.body.total).toBe(4)
-    expect(all.body.items.map((a: { kind: string; name: string }) => `${a.kind}:${a.name}`)).toEqual([
-      'system:Assistant',
-      'custom:A1',
-      'custom:A2',
-      'custom:A3',
-    ])
+    expect(all.body.items.map((a: { kind: string; name: string }) => `${a.kind}:${a.name}`)).toEqual(['system:Assistant', 'custom:A1', 'custom:A2', 'custom:A3'])
     const page = await call('GET', `${url}?limit=2&offset=2`, { key: other.key })
     expect(page.body).toMatchObject({ total: 4, limit: 2, offset: 2 })
     expect(page.body.items.map((a: { name: string }) => a.name)).toEqual(['A2', 'A3'])
@@ -108,9 +103,7 @@ describe('PATCH /agents/{id}', () => {
     })
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ name: 'Versioned', description: 'WB + Ozon + Yandex Market', system_prompt: 'v2 prompt', version: 2 })
-    const { results } = await env.DB.prepare('SELECT version, system_prompt FROM agent_versions WHERE agent_id = ? ORDER BY version')
-      .bind(a.id)
-      .all()
+    const { results } = await env.DB.prepare('SELECT version, system_prompt FROM agent_versions WHERE agent_id = ? ORDER BY version').bind(a.id).all()
     expect(results).toEqual([
       { version: 1, system_prompt: 'v1 prompt' },
       { version: 2, system_prompt: 'v2 prompt' },

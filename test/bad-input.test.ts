@@ -79,7 +79,11 @@ describe('empty PATCH bodies are a no-op, never a 500', () => {
       const res = await patch()
       expect(res.status, name).toBe(200)
     }
-    expect((await call('GET', `/v1/organizations/${t.orgId}/webhooks/${hook.body.id}`, { key: t.key })).body).toMatchObject({ url: 'https://hooks.example.com/x', event_types: ['run.succeeded'], enabled: true })
+    expect((await call('GET', `/v1/organizations/${t.orgId}/webhooks/${hook.body.id}`, { key: t.key })).body).toMatchObject({
+      url: 'https://hooks.example.com/x',
+      event_types: ['run.succeeded'],
+      enabled: true,
+    })
     expect((await call('GET', `/v1/organizations/${t.orgId}/agents/${agent.body.id}`, { key: t.key })).body).toMatchObject({ name: 'Patch me', version: agent.body.version })
   })
 })

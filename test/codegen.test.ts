@@ -8,8 +8,7 @@ import { specErrors } from './helpers/spec'
 let t: Tenant
 let client: ReturnType<typeof createClient<paths>>
 
-const codegenClient = (key: string) =>
-  createClient<paths>({ baseUrl: BASE, headers: { authorization: `Bearer ${key}` }, fetch: (req: Request) => exports.default.fetch(req) })
+const codegenClient = (key: string) => createClient<paths>({ baseUrl: BASE, headers: { authorization: `Bearer ${key}` }, fetch: (req: Request) => exports.default.fetch(req) })
 
 beforeAll(async () => {
   t = await createTenant('codegen')
@@ -61,7 +60,9 @@ describe('Codegen agent runs through a client generated from codegen-openapi.jso
     expect(specErrors('codegen', 'AgentRunWithLogsResponse', logs.data)).toEqual([])
     expect(logs.data?.logs.map((l) => l.message_type)).toEqual(['ACTION', 'ACTION', 'ARTIFACT', 'OBSERVATION', 'ACTION', 'FINAL_ANSWER'])
     expect(logs.data?.logs[1]).toMatchObject({ tool_name: 'render_visual', tool_input: { kind: 'kpi', title: 'T', data: {} } })
-    const newest = await client.GET('/v1/alpha/organizations/{org_id}/agent/run/{agent_run_id}/logs', { params: { path: { org_id: t.orgId, agent_run_id: data?.id ?? 0 }, query: { limit: 2, reverse: true } } })
+    const newest = await client.GET('/v1/alpha/organizations/{org_id}/agent/run/{agent_run_id}/logs', {
+      params: { path: { org_id: t.orgId, agent_run_id: data?.id ?? 0 }, query: { limit: 2, reverse: true } },
+    })
     expect(newest.data).toMatchObject({ total_logs: 6, size: 2, pages: 3 })
     expect(newest.data?.logs[0]?.message_type).toBe('FINAL_ANSWER')
   })

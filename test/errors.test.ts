@@ -47,8 +47,17 @@ describe('error mapping', () => {
 
   it('weird inputs never produce a 500', async ({ expect }) => {
     const url = `/v1/organizations/${t.orgId}/agents`
-    const bodies: unknown[] = [null, 42, 'str', [], { name: null }, { name: 'x'.repeat(10_000) }, { name: 'ok', model: 'x/'.repeat(200) },
-      { name: '\u0000\ud800', code: '../../etc' }, { name: 'ok', avatar_url: 'javascript:alert(1)' }]
+    const bodies: unknown[] = [
+      null,
+      42,
+      'str',
+      [],
+      { name: null },
+      { name: 'x'.repeat(10_000) },
+      { name: 'ok', model: 'x/'.repeat(200) },
+      { name: '\u0000\ud800', code: '../../etc' },
+      { name: 'ok', avatar_url: 'javascript:alert(1)' },
+    ]
     for (const body of bodies) {
       const res = await call('POST', url, { key: t.key, body })
       expect(res.status, JSON.stringify(body).slice(0, 80)).toBeLessThan(500)

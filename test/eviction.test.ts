@@ -10,7 +10,10 @@ describe('a RunObject evicted during a long model call', () => {
     const t = await createTenant('evict')
     const s = await startTurn(t, { message: '/slow 40 /tokens 20' })
     const before = await readSse(await streamTurn(t, s), (e) => e.event === 'message_delta' && e.data.text.includes('tok3'))
-    await until(() => allEvents(s.turn_id), (e) => deltas(e).length >= 3)
+    await until(
+      () => allEvents(s.turn_id),
+      (e) => deltas(e).length >= 3,
+    )
 
     // In-memory state (subscribers, timers, waiters) is gone; SQLite and the alarm survive.
     await evictDurableObject(env.RUNS.getByName(s.turn_id))

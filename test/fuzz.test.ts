@@ -89,7 +89,11 @@ function casesOf(op: Operation, index: number): Case[] {
   if (op.queryParams.length > 0) {
     const queries = sample(fc.array(fc.tuple(fc.constantFrom(...op.queryParams), badValue), { minLength: 1, maxLength: 4 }), 2 * RUNS)
     for (const q of queries) {
-      cases.push({ kind: 'bad query', ids: 'own', query: q.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'string' ? v.replace(/[\ud800-\udfff]/g, '\u0000') : JSON.stringify(v))}`).join('&') })
+      cases.push({
+        kind: 'bad query',
+        ids: 'own',
+        query: q.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'string' ? v.replace(/[\ud800-\udfff]/g, '\u0000') : JSON.stringify(v))}`).join('&'),
+      })
     }
   }
   if (!op.hasBody) return cases

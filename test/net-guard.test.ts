@@ -5,30 +5,84 @@ import { guardedFetch, OutboundRefused, outboundRefusal, refusedTarget } from '.
 
 const fake = `http://127.0.0.1:${inject('fakeOpenAIPort')}`
 const other = `http://127.0.0.1:${inject('fakeOtherPort')}`
-const echoes = async (name: string) =>
-  (await (await fetch(`${fake}/__echoes/${name}`)).json()) as { method: string; authorization: string | undefined; body: string }[]
+const echoes = async (name: string) => (await (await fetch(`${fake}/__echoes/${name}`)).json()) as { method: string; authorization: string | undefined; body: string }[]
 const redirect = (status: number, to: string) => `${fake}/__redirect/${status}?to=${encodeURIComponent(to)}`
 
 describe('refusedTarget: public targets only', () => {
   // Every form the hardening probe found accepted, plus the classic ones.
   const inward = [
-    'http://localhost./', 'http://localhost:8787', 'http://LOCALHOST/', 'http://x.localhost/', 'http://ip6-localhost/',
-    'http://localhost.localdomain/', 'http://metadata/', 'http://metadata.google.internal/', 'http://instance-data/', 'http://vm/',
-    'http://x.internal/', 'http://printer.local/', 'http://co.uk/', 'http://a..b/',
-    'http://127.0.0.1/', 'http://127.1/', 'http://2130706433/', 'http://0x7f000001/', 'http://0x7f.0.0.1/', 'http://0177.0.0.1/', 'http://127.0.0.1./',
-    'http://10.1.2.3', 'http://192.168.0.1', 'http://172.20.0.1', 'http://169.254.169.254/', 'http://0.0.0.0', 'http://100.64.0.1/',
-    'http://198.18.0.1/', 'http://224.0.0.1/', 'http://255.255.255.255/', 'http://192.0.2.1/',
-    'http://[::1]/', 'http://[::]/', 'http://[::7f00:1]/', 'http://[::127.0.0.1]/', 'http://[::a9fe:a9fe]/', 'http://[64:ff9b::7f00:1]/',
-    'http://[64:ff9b::808:808]/', 'http://[fec0::1]/', 'http://[fd00::1]/', 'http://[fc00::1]/', 'http://[fe80::1]/', 'http://[ff02::1]/',
-    'http://[2002:7f00:1::]/', 'http://[2002:a9fe:a9fe::]/', 'http://[2001::1]/', 'http://[2001:db8::1]/',
-    'http://[::ffff:127.0.0.1]/', 'http://[::ffff:7f00:1]/', 'http://[::ffff:10.0.0.1]/', 'http://[::ffff:0:7f00:1]/',
-    'file:///etc/passwd', 'ftp://example.com/', 'gopher://example.com/', 'http://user:pw@example.com/', 'not a url',
+    'http://localhost./',
+    'http://localhost:8787',
+    'http://LOCALHOST/',
+    'http://x.localhost/',
+    'http://ip6-localhost/',
+    'http://localhost.localdomain/',
+    'http://metadata/',
+    'http://metadata.google.internal/',
+    'http://instance-data/',
+    'http://vm/',
+    'http://x.internal/',
+    'http://printer.local/',
+    'http://co.uk/',
+    'http://a..b/',
+    'http://127.0.0.1/',
+    'http://127.1/',
+    'http://2130706433/',
+    'http://0x7f000001/',
+    'http://0x7f.0.0.1/',
+    'http://0177.0.0.1/',
+    'http://127.0.0.1./',
+    'http://10.1.2.3',
+    'http://192.168.0.1',
+    'http://172.20.0.1',
+    'http://169.254.169.254/',
+    'http://0.0.0.0',
+    'http://100.64.0.1/',
+    'http://198.18.0.1/',
+    'http://224.0.0.1/',
+    'http://255.255.255.255/',
+    'http://192.0.2.1/',
+    'http://[::1]/',
+    'http://[::]/',
+    'http://[::7f00:1]/',
+    'http://[::127.0.0.1]/',
+    'http://[::a9fe:a9fe]/',
+    'http://[64:ff9b::7f00:1]/',
+    'http://[64:ff9b::808:808]/',
+    'http://[fec0::1]/',
+    'http://[fd00::1]/',
+    'http://[fc00::1]/',
+    'http://[fe80::1]/',
+    'http://[ff02::1]/',
+    'http://[2002:7f00:1::]/',
+    'http://[2002:a9fe:a9fe::]/',
+    'http://[2001::1]/',
+    'http://[2001:db8::1]/',
+    'http://[::ffff:127.0.0.1]/',
+    'http://[::ffff:7f00:1]/',
+    'http://[::ffff:10.0.0.1]/',
+    'http://[::ffff:0:7f00:1]/',
+    'file:///etc/passwd',
+    'ftp://example.com/',
+    'gopher://example.com/',
+    'http://user:pw@example.com/',
+    'not a url',
   ]
   it.for(inward)('refuses %s', (url, { expect }) => {
     expect(refusedTarget(url)).toEqual(expect.any(String))
   })
 
-  const outward = ['https://example.com/a', 'https://api.example.co.uk/v1', 'http://93.184.216.34/', 'https://[2606:4700::1111]/', 'http://[::ffff:93.184.216.34]/', 'https://example.com./', 'https://xn--80ak6aa92e.com/', 'http://1572395042/', 'http://0x5db8d822/']
+  const outward = [
+    'https://example.com/a',
+    'https://api.example.co.uk/v1',
+    'http://93.184.216.34/',
+    'https://[2606:4700::1111]/',
+    'http://[::ffff:93.184.216.34]/',
+    'https://example.com./',
+    'https://xn--80ak6aa92e.com/',
+    'http://1572395042/',
+    'http://0x5db8d822/',
+  ]
   it.for(outward)('allows %s', (url, { expect }) => {
     expect(refusedTarget(url)).toBeUndefined()
   })

@@ -9,15 +9,28 @@ import codegenSpec from './specs/codegen-openapi.json'
 import { BASE, call } from './helpers/api'
 
 type Op = { tags?: string[]; security?: unknown[]; parameters?: { name: string; in: string }[]; requestBody?: { required?: boolean } }
-type Doc = { openapi: string; servers?: { url: string }[]; paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, unknown> }; 'x-tagGroups'?: { name: string; tags: string[] }[] }
+type Doc = {
+  openapi: string
+  servers?: { url: string }[]
+  paths: Record<string, Record<string, Op>>
+  components: { schemas: Record<string, unknown> }
+  'x-tagGroups'?: { name: string; tags: string[] }[]
+}
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch']
 const operations = (doc: Pick<Doc, 'paths'>) =>
-  Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`))
+  Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.keys(ops)
+      .filter((m) => METHODS.includes(m))
+      .map((m) => `${m.toUpperCase()} ${path}`),
+  )
 /** Path parameter names of an operation, wherever the spec declares them (path item or operation). */
 const pathParams = (doc: Pick<Doc, 'paths'>, path: string, method: string) => {
   const item = doc.paths[path] as Record<string, Op> & { parameters?: Op['parameters'] }
-  return [...(item.parameters ?? []), ...(item[method]?.parameters ?? [])].filter((p) => p.in === 'path').map((p) => p.name).sort()
+  return [...(item.parameters ?? []), ...(item[method]?.parameters ?? [])]
+    .filter((p) => p.in === 'path')
+    .map((p) => p.name)
+    .sort()
 }
 const refs = (v: unknown): string[] => JSON.stringify(v).match(/"#\/components\/schemas\/[^"]+"/g) ?? []
 
@@ -28,8 +41,14 @@ describe('OpenAPI', () => {
     const doc = res.body
     expect(doc.openapi).toBe('3.1.0')
     const ops = operations(doc)
-    for (const op of ['GET /v1/organizations/{org_id}/agents', 'POST /v1/sessions/stream', 'POST /acp/threads/{thread_id}/runs/stream',
-      'GET /api/v2/AgentInstance/{agentCode}', 'POST /admin/organizations', 'GET /v1/organizations/{org_id}/usage']) {
+    for (const op of [
+      'GET /v1/organizations/{org_id}/agents',
+      'POST /v1/sessions/stream',
+      'POST /acp/threads/{thread_id}/runs/stream',
+      'GET /api/v2/AgentInstance/{agentCode}',
+      'POST /admin/organizations',
+      'GET /v1/organizations/{org_id}/usage',
+    ]) {
       expect(ops).toContain(op)
     }
     expect(ops.length).toBeGreaterThan(80)
@@ -37,9 +56,7 @@ describe('OpenAPI', () => {
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const op of Object.values(item)) expect(op.security, path).toEqual([{ [path.startsWith('/admin') ? 'adminToken' : 'apiKey']: [] }])
     }
-    expect(doc['x-tagGroups']?.map((g) => g.name)).toEqual([
-      'Agents API, sessions, runs, Codegen (/v1)', 'Agent Connect Protocol 0.2.3 (/acp)', 'AgentInstance (/api/v2)', 'Admin (/admin)',
-    ])
+    expect(doc['x-tagGroups']?.map((g) => g.name)).toEqual(['Agents API, sessions, runs, Codegen (/v1)', 'Agent Connect Protocol 0.2.3 (/acp)', 'AgentInstance (/api/v2)', 'Admin (/admin)'])
   })
 
   it('/acp/openapi.json has every operation of the upstream ACP 0.2.3 spec, with its path parameters', async ({ expect }) => {
@@ -60,10 +77,16 @@ describe('OpenAPI', () => {
     const ours = (await call<Doc>('GET', '/openapi.json')).body
     const upstream = codegenSpec as unknown as Doc
     const shared = operations(upstream).filter((op) => operations(ours).includes(op))
-    expect(shared).toEqual(expect.arrayContaining([
-      'POST /v1/organizations/{org_id}/agent/run', 'GET /v1/organizations/{org_id}/agent/run/{agent_run_id}', 'GET /v1/organizations/{org_id}/agent/runs',
-      'POST /v1/organizations/{org_id}/agent/run/resume', 'GET /v1/users/me', 'GET /v1/organizations',
-    ]))
+    expect(shared).toEqual(
+      expect.arrayContaining([
+        'POST /v1/organizations/{org_id}/agent/run',
+        'GET /v1/organizations/{org_id}/agent/run/{agent_run_id}',
+        'GET /v1/organizations/{org_id}/agent/runs',
+        'POST /v1/organizations/{org_id}/agent/run/resume',
+        'GET /v1/users/me',
+        'GET /v1/organizations',
+      ]),
+    )
     for (const op of shared) {
       const [method = '', path = ''] = op.split(' ')
       expect(pathParams(ours, path, method.toLowerCase()), op).toEqual(pathParams(upstream, path, method.toLowerCase()))
@@ -77,11 +100,14 @@ describe('OpenAPI', () => {
       app.openapi(createRoute({ method: 'get', path: '/agent', responses: { 200: { description: 'x', content: { 'application/json': { schema: Agent } } } } }), (c) => c.json({} as never, 200))
       return app
     }
-    const doc = mergedDocument([
-      { prefix: '/v1', title: 'one', app: dialect(z.object({ id: z.string() })), security: 'apiKey' },
-      { prefix: '/acp', title: 'two', app: dialect(z.object({ agent_id: z.string() })), security: 'apiKey' },
-      { prefix: '/again', title: 'same', app: dialect(z.object({ id: z.string() })), security: 'apiKey' },
-    ], '0')
+    const doc = mergedDocument(
+      [
+        { prefix: '/v1', title: 'one', app: dialect(z.object({ id: z.string() })), security: 'apiKey' },
+        { prefix: '/acp', title: 'two', app: dialect(z.object({ agent_id: z.string() })), security: 'apiKey' },
+        { prefix: '/again', title: 'same', app: dialect(z.object({ id: z.string() })), security: 'apiKey' },
+      ],
+      '0',
+    )
     expect(Object.keys(doc.components.schemas).sort()).toEqual(['AcpAgent', 'Agent'])
     expect(refs(doc.paths['/acp/agent'])).toEqual(['"#/components/schemas/AcpAgent"'])
     expect(refs(doc.paths['/v1/agent'])).toEqual(['"#/components/schemas/Agent"'])

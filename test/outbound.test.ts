@@ -54,7 +54,10 @@ describe('webhooks never follow a redirect', () => {
     const created = await acp(t, 'POST', '/runs', { input: 'notify', webhook: redirect(307, target), on_completion: 'keep' })
     expect(created.status).toBe(200)
     await acp(t, 'GET', `/runs/${created.body.run_id}/wait`)
-    await until(() => echoes('redirects'), (r) => r.some((x) => x.body === target))
+    await until(
+      () => echoes('redirects'),
+      (r) => r.some((x) => x.body === target),
+    )
     expect(await echoes('hookredirect')).toEqual([])
   })
 })
@@ -75,7 +78,9 @@ describe('model calls: redirects are checked hop by hop', () => {
   it('the org endpoint is re-checked when the call is made (a stored URL the policy now refuses fails the run)', async ({ expect }) => {
     const { org, turn } = await turnAgainst(`${fake}/v1`, 'first call works')
     expect((await waitTurn(org, turn)).status).toBe('success')
-    await env.DB.prepare('UPDATE organizations SET openai_base_url = ? WHERE id = ?').bind(`http://[::ffff:7f00:1]:${inject('fakeOpenAIPort')}/v1`, org.orgId).run()
+    await env.DB.prepare('UPDATE organizations SET openai_base_url = ? WHERE id = ?')
+      .bind(`http://[::ffff:7f00:1]:${inject('fakeOpenAIPort')}/v1`, org.orgId)
+      .run()
     const agent = await call('POST', `/v1/organizations/${org.orgId}/agents`, { key: org.key, body: { name: 'Again', model: 'openai/gpt-4o-mini' } })
     const again = await startTurn(org, { agent_id: agent.body.id, message: 'second call refused' })
     expect(await waitTurn(org, again)).toMatchObject({ status: 'error', error: { code: 'config_error', message: expect.stringContaining('not a global unicast address') } })
@@ -107,4 +112,3 @@ describe('a dead model endpoint', () => {
     expect(retries.map((e) => e.data.retry_in_ms)).toEqual([2000, 2000, 4000, 8000])
   })
 })
-

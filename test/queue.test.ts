@@ -13,7 +13,10 @@ describe('queue delivery', () => {
   it('a duplicate delivery while the run is leased is retried, not run twice', async ({ expect }) => {
     const t = await createTenant('dup')
     const s = await startTurn(t, { message: '/slow 20 /tokens 30' })
-    await until(() => allEvents(s.turn_id), (e) => deltas(e).length >= 2)
+    await until(
+      () => allEvents(s.turn_id),
+      (e) => deltas(e).length >= 2,
+    )
     const result = await deliver([s.turn_id])
     expect(result.retryMessages).toHaveLength(1)
     expect(result.explicitAcks).toEqual([])
@@ -31,7 +34,10 @@ describe('queue delivery', () => {
     const t = await createTenant('crash')
     const s = await startTurn(t, { message: '/slow 30 /crash 3 /tokens 8' })
     // Attempt 1 streams three tokens, then its consumer dies holding the lease.
-    await until(() => allEvents(s.turn_id), (e) => deltas(e).length === 3)
+    await until(
+      () => allEvents(s.turn_id),
+      (e) => deltas(e).length === 3,
+    )
     await new Promise((r) => setTimeout(r, 150))
     expect((await run(s.turn_id).snapshot()).status).toBe('running')
     expect(deltas(await allEvents(s.turn_id))).toEqual(['tok1', 'tok2', 'tok3'])
@@ -50,7 +56,10 @@ describe('queue delivery', () => {
   it('the alarm wakes a run whose consumer died: it is queued again and finishes', async ({ expect }) => {
     const t = await createTenant('wake')
     const s = await startTurn(t, { message: '/slow 30 /crash 2 /tokens 4' })
-    await until(() => allEvents(s.turn_id), (e) => deltas(e).length === 2)
+    await until(
+      () => allEvents(s.turn_id),
+      (e) => deltas(e).length === 2,
+    )
     await new Promise((r) => setTimeout(r, 100))
     await expireLease(s.turn_id)
     expect(await runDurableObjectAlarm(env.RUNS.getByName(s.turn_id))).toBe(true)
@@ -62,7 +71,10 @@ describe('queue delivery', () => {
   it('a run that keeps dying is failed as abandoned, never left running', async ({ expect }) => {
     const t = await createTenant('abandon')
     const s = await startTurn(t, { message: '/slow 30 /crash 1 /tokens 3' })
-    await until(() => allEvents(s.turn_id), (e) => deltas(e).length === 1)
+    await until(
+      () => allEvents(s.turn_id),
+      (e) => deltas(e).length === 1,
+    )
     await runInDurableObject(env.RUNS.getByName(s.turn_id), (_, state) => {
       state.storage.sql.exec('UPDATE run SET lease_expires_ms = 0, wakes = 5')
     })

@@ -51,7 +51,10 @@ describe('schedules API', () => {
     ] as const) {
       const res = await call('POST', url(), { key: t.key, body: { agent_id: agentId, input: 'x', cron: '* * * * *', ...body } })
       expect(res.status, loc).toBe(422)
-      expect(res.body.detail.map((d: { loc: string[] }) => d.loc.join('.')), loc).toContain(loc)
+      expect(
+        res.body.detail.map((d: { loc: string[] }) => d.loc.join('.')),
+        loc,
+      ).toContain(loc)
     }
   })
 
@@ -79,7 +82,10 @@ describe('the cron tick (controlled time)', () => {
     const row = (await call('GET', url(`/${s.id}`), { key: t.key })).body
     expect(row).toMatchObject({ last_run_at: '2030-01-01T09:00:00.000Z', last_run_id: after.items[0].id })
     // The run's end reaches the schedule in the same D1 write as the run's own row.
-    await until(() => call('GET', url(`/${s.id}`), { key: t.key }), (r) => r.body.last_status === 'success')
+    await until(
+      () => call('GET', url(`/${s.id}`), { key: t.key }),
+      (r) => r.body.last_status === 'success',
+    )
   })
 
   it('a doubled tick (two at once, same time) starts the slot once', async ({ expect }) => {

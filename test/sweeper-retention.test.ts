@@ -12,7 +12,10 @@ describe('stuck-run sweeper (cron)', () => {
     const t = await createTenant('sweep')
     await admin('PATCH', `/organizations/${t.orgId}`, { retention_days: 3650 })
     const s = await startTurn(t, { message: '/slow 30 /crash 2 /tokens 4' })
-    await until(() => allEvents(s.turn_id), (e) => deltas(e).length === 2)
+    await until(
+      () => allEvents(s.turn_id),
+      (e) => deltas(e).length === 2,
+    )
     await new Promise((r) => setTimeout(r, 100))
     await runInDurableObject(env.RUNS.getByName(s.turn_id), async (_, state) => {
       state.storage.sql.exec('UPDATE run SET lease_expires_ms = 0')
@@ -30,7 +33,9 @@ describe('stuck-run sweeper (cron)', () => {
     const id = crypto.randomUUID()
     await env.DB.prepare(
       "INSERT INTO runs (id, org_id, agent_id, agent_version, channel, status, model, input, created_at) VALUES (?, ?, ?, 1, 'api', 'pending', 'dev/echo', 'x', '2020-01-01T00:00:00.000Z')",
-    ).bind(id, t.orgId, agent.id).run()
+    )
+      .bind(id, t.orgId, agent.id)
+      .run()
     await tickAt(now())
     expect(await env.DB.prepare('SELECT status, error_code FROM runs WHERE id = ?').bind(id).first()).toEqual({ status: 'error', error_code: 'lost' })
   })
@@ -44,7 +49,12 @@ describe('retention (cron)', () => {
     const a = await startTurn(short, { message: 'old run' })
     const b = await startTurn(long, { message: 'old but kept' })
     const c = await startTurn(short, { message: 'recent run' })
-    for (const [t, s] of [[short, a], [long, b], [short, c]] as const) await waitTurn(t, s)
+    for (const [t, s] of [
+      [short, a],
+      [long, b],
+      [short, c],
+    ] as const)
+      await waitTurn(t, s)
     const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString()
     await env.DB.prepare('UPDATE runs SET ended_at = ? WHERE id IN (?, ?)').bind(threeDaysAgo, a.turn_id, b.turn_id).run()
     expect((await allEvents(a.turn_id)).length).toBeGreaterThan(0)

@@ -50,7 +50,11 @@ const BODIES: Record<string, unknown> = {
 }
 
 async function snapshotOrgA(): Promise<string> {
-  const q = (sql: string) => env.DB.prepare(sql).bind(a.orgId).all().then((r) => r.results)
+  const q = (sql: string) =>
+    env.DB.prepare(sql)
+      .bind(a.orgId)
+      .all()
+      .then((r) => r.results)
   return JSON.stringify([
     await q('SELECT * FROM agents WHERE org_id = ? ORDER BY id'),
     await q('SELECT v.* FROM agent_versions v JOIN agents g ON g.id = v.agent_id WHERE g.org_id = ? ORDER BY 1, 2'),
@@ -71,8 +75,7 @@ async function orgRoutes(): Promise<{ method: string; path: string }[]> {
   )
 }
 
-const fill = (path: string, orgId: number) =>
-  path.replace('{org_id}', String(orgId)).replace(/\{(\w+)\}/g, (_, name: string) => ids[name] ?? 'missing')
+const fill = (path: string, orgId: number) => path.replace('{org_id}', String(orgId)).replace(/\{(\w+)\}/g, (_, name: string) => ids[name] ?? 'missing')
 
 describe('tenant isolation', () => {
   it('every org route answers 403 for another org and 404 for its objects; org A is unchanged', async ({ expect }) => {
@@ -82,7 +85,14 @@ describe('tenant isolation', () => {
 
     for (const { method, path } of routes) {
       const raw = BODIES[`${method} ${path}`]
-      const body = raw && JSON.parse(JSON.stringify(raw).replace('CREDENTIAL', ids.credential_id ?? '').replace('"AGENT_RUN"', ids.agent_run_id ?? '0').replace('"AGENT"', JSON.stringify(ids.agent_id)))
+      const body =
+        raw &&
+        JSON.parse(
+          JSON.stringify(raw)
+            .replace('CREDENTIAL', ids.credential_id ?? '')
+            .replace('"AGENT_RUN"', ids.agent_run_id ?? '0')
+            .replace('"AGENT"', JSON.stringify(ids.agent_id)),
+        )
       const intoA = await call(method.toUpperCase(), `/v1${fill(path, a.orgId)}`, { key: b.key, body })
       expect(intoA.status, `${method} ${path} into org A`).toBe(403)
       expect(intoA.text).not.toContain('a-secret')

@@ -59,7 +59,21 @@ describe('tool round trips through the loop', () => {
 
 describe('tool building blocks', () => {
   it('refusedTarget', ({ expect }) => {
-    for (const bad of ['http://127.0.0.1/', 'http://localhost:8787', 'http://10.1.2.3', 'http://192.168.0.1', 'http://172.20.0.1', 'http://[::1]/', 'http://[fd00::1]/', 'http://169.254.169.254/', 'file:///etc/passwd', 'http://0.0.0.0', 'http://x.internal/', 'http://[::ffff:127.0.0.1]/', 'http://user:pw@example.com/']) {
+    for (const bad of [
+      'http://127.0.0.1/',
+      'http://localhost:8787',
+      'http://10.1.2.3',
+      'http://192.168.0.1',
+      'http://172.20.0.1',
+      'http://[::1]/',
+      'http://[fd00::1]/',
+      'http://169.254.169.254/',
+      'file:///etc/passwd',
+      'http://0.0.0.0',
+      'http://x.internal/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://user:pw@example.com/',
+    ]) {
       expect(refusedTarget(bad), bad).toBeDefined()
     }
     for (const good of ['https://example.com/a', 'http://93.184.216.34/', 'https://[2606:4700::1111]/']) expect(refusedTarget(good), good).toBeUndefined()

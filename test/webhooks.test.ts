@@ -27,7 +27,11 @@ describe('org webhooks', () => {
 
     const s = await startTurn(t, { message: 'notify the team' })
     await waitTurn(t, s)
-    const hits = await until(() => received('flaky'), (h) => h.filter((x) => JSON.parse(x.body).data.run_id === s.turn_id).length === 2, 15_000)
+    const hits = await until(
+      () => received('flaky'),
+      (h) => h.filter((x) => JSON.parse(x.body).data.run_id === s.turn_id).length === 2,
+      15_000,
+    )
     const mine = hits.filter((x) => JSON.parse(x.body).data.run_id === s.turn_id)
     expect(mine.map((h) => h.attempt)).toEqual([1, 2])
     const last = mine[1]
@@ -39,7 +43,10 @@ describe('org webhooks', () => {
     expect(vPart).toBe(`v1=${await hmacHex(secret, `${ts}.${last?.body}`)}`)
     expect(Math.abs(Date.now() / 1000 - Number(ts))).toBeLessThan(60)
 
-    const log = await until(() => call('GET', `/v1/organizations/${t.orgId}/webhooks/${id}/deliveries`, { key: t.key }), (r) => r.body.items[0]?.status === 'delivered')
+    const log = await until(
+      () => call('GET', `/v1/organizations/${t.orgId}/webhooks/${id}/deliveries`, { key: t.key }),
+      (r) => r.body.items[0]?.status === 'delivered',
+    )
     expect(log.body.items[0]).toMatchObject({ event_type: 'run.succeeded', run_id: s.turn_id, status: 'delivered', attempts: 2, last_status_code: 200 })
   })
 
@@ -50,7 +57,10 @@ describe('org webhooks', () => {
     const bad = await startTurn(other, { message: '/fail upstream broke' })
     await waitTurn(other, ok)
     expect((await waitTurn(other, bad)).status).toBe('error')
-    await until(() => received('failures'), (h) => h.some((x) => JSON.parse(x.body).data.run_id === bad.turn_id))
+    await until(
+      () => received('failures'),
+      (h) => h.some((x) => JSON.parse(x.body).data.run_id === bad.turn_id),
+    )
     const runIds = (await received('failures')).map((x) => JSON.parse(x.body).data.run_id)
     expect(runIds).not.toContain(ok.turn_id)
     const log = (await call('GET', `/v1/organizations/${other.orgId}/webhooks/${hook.body.id}/deliveries`, { key: other.key })).body

@@ -104,18 +104,25 @@ export function createApp() {
   })
   // A browser asking for / gets the console; API clients keep the JSON banner.
   app.get('/', (c) =>
-    c.req.header('accept')?.includes('text/html')
-      ? c.redirect('/console/', 302)
-      : c.json({ name: 'agentplane', version: VERSION, openapi: '/openapi.json', docs: '/docs', console: '/console/' }),
+    c.req.header('accept')?.includes('text/html') ? c.redirect('/console/', 302) : c.json({ name: 'agentplane', version: VERSION, openapi: '/openapi.json', docs: '/docs', console: '/console/' }),
   )
   app.get('/health', (c) => c.json({ ok: true }))
-  const v1 = v1App(), instances = instancesApp(), acp = acpApp(), admin = adminApp()
-  app.route('/', docsRoutes([
-    { prefix: '/v1', title: 'Agents API, sessions, runs, Codegen', app: v1, security: 'apiKey' },
-    { prefix: '/acp', title: 'Agent Connect Protocol 0.2.3', app: acp, security: 'apiKey' },
-    { prefix: '/api/v2', title: 'AgentInstance', app: instances, security: 'apiKey' },
-    { prefix: '/admin', title: 'Admin', app: admin, security: 'adminToken' },
-  ], VERSION))
+  const v1 = v1App(),
+    instances = instancesApp(),
+    acp = acpApp(),
+    admin = adminApp()
+  app.route(
+    '/',
+    docsRoutes(
+      [
+        { prefix: '/v1', title: 'Agents API, sessions, runs, Codegen', app: v1, security: 'apiKey' },
+        { prefix: '/acp', title: 'Agent Connect Protocol 0.2.3', app: acp, security: 'apiKey' },
+        { prefix: '/api/v2', title: 'AgentInstance', app: instances, security: 'apiKey' },
+        { prefix: '/admin', title: 'Admin', app: admin, security: 'adminToken' },
+      ],
+      VERSION,
+    ),
+  )
   app.route('/v1', v1)
   app.route('/api/v2', instances)
   app.route('/acp', acp)

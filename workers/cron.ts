@@ -73,7 +73,11 @@ export async function applyRetention(env: Env, now: Date): Promise<number> {
 /** The `* * * * *` tick: every job runs even when another fails. */
 export async function tick(env: Env, now: Date): Promise<Record<string, number | string>> {
   const out: Record<string, number | string> = {}
-  for (const [name, job] of [['schedules', runDueSchedules], ['sweeper', sweepStuckRuns], ['retention', applyRetention]] as const) {
+  for (const [name, job] of [
+    ['schedules', runDueSchedules],
+    ['sweeper', sweepStuckRuns],
+    ['retention', applyRetention],
+  ] as const) {
     try {
       out[name] = await job(env, now)
     } catch (err) {

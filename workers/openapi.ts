@@ -85,10 +85,13 @@ export function mergedDocument(parts: DialectPart[], version: string): OpenApiDo
 }
 
 function renameClashes(doc: OpenApiDoc, taken: Record<string, Json>, prefix: string): OpenApiDoc {
-  const stem = prefix.replace(/[^a-z0-9]/gi, ' ').trim().split(/\s+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')
-  const clashes = Object.keys(doc.components.schemas).filter(
-    (name) => name in taken && JSON.stringify(taken[name]) !== JSON.stringify(doc.components.schemas[name]),
-  )
+  const stem = prefix
+    .replace(/[^a-z0-9]/gi, ' ')
+    .trim()
+    .split(/\s+/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('')
+  const clashes = Object.keys(doc.components.schemas).filter((name) => name in taken && JSON.stringify(taken[name]) !== JSON.stringify(doc.components.schemas[name]))
   if (clashes.length === 0) return doc
   let text = JSON.stringify(doc)
   for (const name of clashes) {

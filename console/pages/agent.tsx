@@ -13,11 +13,12 @@ export function AgentPage({ agentId }: { agentId: string }) {
   const [agent, setAgent] = useState<Agent | null>(null)
   const [status, setStatus] = useState('')
   useEffect(() => {
-    api<Agent>('GET', base).then(setAgent).catch((e: unknown) => setStatus(failure(e)))
+    api<Agent>('GET', base)
+      .then(setAgent)
+      .catch((e: unknown) => setStatus(failure(e)))
   }, [base])
   if (!agent) return <p role="status">{status || t('loading')}</p>
-  const field = (k: 'name' | 'description' | 'model' | 'system_prompt') => (e: Event) =>
-    setAgent({ ...agent, [k]: (e.target as HTMLInputElement).value })
+  const field = (k: 'name' | 'description' | 'model' | 'system_prompt') => (e: Event) => setAgent({ ...agent, [k]: (e.target as HTMLInputElement).value })
   const save = async (e: Event) => {
     e.preventDefault()
     try {
@@ -33,7 +34,9 @@ export function AgentPage({ agentId }: { agentId: string }) {
       <h1 id="agent-title">
         {agent.name} {agent.kind === 'system' && <span class="badge">{t('system')}</span>}
       </h1>
-      <a class="button" href={`#/chat/${agent.id}`}>{t('chat')}</a>
+      <a class="button" href={`#/chat/${agent.id}`}>
+        {t('chat')}
+      </a>
       <form class="card" onSubmit={save}>
         <label for="p-name">{t('name')}</label>
         <input id="p-name" required value={agent.name} onInput={field('name')} />
@@ -62,7 +65,9 @@ function Connectors({ agent, base, onChange }: { agent: Agent; base: string; onC
   const [all, setAll] = useState<Connector[]>([])
   const [error, setError] = useState('')
   useEffect(() => {
-    api<{ items: Connector[] }>('GET', '/v1/connectors').then((p) => setAll(p.items)).catch((e: unknown) => setError(failure(e)))
+    api<{ items: Connector[] }>('GET', '/v1/connectors')
+      .then((p) => setAll(p.items))
+      .catch((e: unknown) => setError(failure(e)))
   }, [])
   const toggle = async (key: string, on: boolean) => {
     const keys = on ? [...agent.connectors, key] : agent.connectors.filter((k) => k !== key)
@@ -81,7 +86,11 @@ function Connectors({ agent, base, onChange }: { agent: Agent; base: string; onC
           {c.title} <code>{c.key}</code>
         </label>
       ))}
-      {error && <p role="alert" class="error">{error}</p>}
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
     </fieldset>
   )
 }
@@ -93,7 +102,10 @@ function Credentials({ base, connectors }: { base: string; connectors: string })
   const [scopes, setScopes] = useState<Record<string, { read: boolean; write: boolean }>>({})
   const [form, setForm] = useState({ service_name: '', instance_id: '', account_label: '', secret: '' })
   const [error, setError] = useState('')
-  const load = () => api<AvailableCredential[]>('GET', `${base}/available-credentials`).then(setItems).catch((e: unknown) => setError(failure(e)))
+  const load = () =>
+    api<AvailableCredential[]>('GET', `${base}/available-credentials`)
+      .then(setItems)
+      .catch((e: unknown) => setError(failure(e)))
   useEffect(() => void load(), [base, connectors])
   const act = (fn: () => Promise<unknown>) => async () => {
     try {
@@ -127,7 +139,9 @@ function Credentials({ base, connectors }: { base: string; connectors: string })
               {c.granted ? (
                 <>
                   <span class="badge ok">{t('granted')}</span>
-                  <button type="button" class="secondary" onClick={act(() => api('DELETE', `${base}/grants/${c.grant_id}`))}>{t('revoke')}</button>
+                  <button type="button" class="secondary" onClick={act(() => api('DELETE', `${base}/grants/${c.grant_id}`))}>
+                    {t('revoke')}
+                  </button>
                 </>
               ) : (
                 <>
@@ -159,7 +173,11 @@ function Credentials({ base, connectors }: { base: string; connectors: string })
         <input id="c-secret" type="password" autocomplete="off" required value={form.secret} onInput={field('secret')} />
         <button type="submit">{t('addCredential')}</button>
       </form>
-      {error && <p role="alert" class="error">{error}</p>}
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
     </section>
   )
 }

@@ -62,7 +62,11 @@ export function AgentsPage() {
         <input id="agent-model" value={form.model} onInput={field('model')} />
         <label for="agent-prompt">{t('systemPrompt')}</label>
         <textarea id="agent-prompt" rows={3} value={form.system_prompt} onInput={field('system_prompt')} />
-        {error && <p role="alert" class="error">{error}</p>}
+        {error && (
+          <p role="alert" class="error">
+            {error}
+          </p>
+        )}
         <button type="submit">{t('create')}</button>
       </form>
     </section>

@@ -37,12 +37,25 @@ function Lazy<T>({ path, row }: { path: string; row: (item: T) => unknown }) {
   const [items, setItems] = useState<T[] | null>(null)
   const [open, setOpen] = useState(false)
   useEffect(() => {
-    if (open && items === null) api<Page<T>>('GET', path).then((p) => setItems(p.items)).catch(() => setItems([]))
+    if (open && items === null)
+      api<Page<T>>('GET', path)
+        .then((p) => setItems(p.items))
+        .catch(() => setItems([]))
   }, [open])
   return (
     <details onToggle={(e: Event) => setOpen((e.target as HTMLDetailsElement).open)}>
       <summary>{t('history')}</summary>
-      {items === null ? <p>{t('loading')}</p> : items.length === 0 ? <p>{t('none')}</p> : <ul class="rows">{items.map((i) => <li>{row(i)}</li>)}</ul>}
+      {items === null ? (
+        <p>{t('loading')}</p>
+      ) : items.length === 0 ? (
+        <p>{t('none')}</p>
+      ) : (
+        <ul class="rows">
+          {items.map((i) => (
+            <li>{row(i)}</li>
+          ))}
+        </ul>
+      )}
     </details>
   )
 }
@@ -54,8 +67,12 @@ export function AutomationPage() {
   const [schedules, setSchedules] = useState<Schedule[] | null>(null)
   const [webhooks, setWebhooks] = useState<Webhook[] | null>(null)
   useEffect(() => {
-    api<Page<Schedule>>('GET', `${base}/schedules?limit=100`).then((p) => setSchedules(p.items)).catch(() => setSchedules([]))
-    api<Page<Webhook>>('GET', `${base}/webhooks?limit=100`).then((p) => setWebhooks(p.items)).catch(() => setWebhooks([]))
+    api<Page<Schedule>>('GET', `${base}/schedules?limit=100`)
+      .then((p) => setSchedules(p.items))
+      .catch(() => setSchedules([]))
+    api<Page<Webhook>>('GET', `${base}/webhooks?limit=100`)
+      .then((p) => setWebhooks(p.items))
+      .catch(() => setWebhooks([]))
   }, [base])
   return (
     <section aria-labelledby="automation-title">

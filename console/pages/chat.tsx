@@ -64,7 +64,9 @@ export function ChatPage({ agentId }: { agentId: string }) {
   const [error, setError] = useState('')
   const aborts = useRef<AbortController[]>([])
   useEffect(() => {
-    api<Agent>('GET', `/v1/organizations/${orgId}/agents/${agentId}`).then(setAgent).catch((e: unknown) => setError(String(e)))
+    api<Agent>('GET', `/v1/organizations/${orgId}/agents/${agentId}`)
+      .then(setAgent)
+      .catch((e: unknown) => setError(String(e)))
     return () => {
       for (const a of aborts.current ?? []) a.abort()
     }
@@ -112,7 +114,11 @@ export function ChatPage({ agentId }: { agentId: string }) {
       <h1 id="chat-title">
         {t('chat')}: {agent?.name ?? '…'}
       </h1>
-      {dropped && <p role="status" class="warn">{t('reconnecting')}</p>}
+      {dropped && (
+        <p role="status" class="warn">
+          {t('reconnecting')}
+        </p>
+      )}
       <ol class="turns" aria-live="polite">
         {turns.map((v) => (
           <li class="turn" data-turn={v.turnId} data-status={v.status}>
@@ -132,7 +138,11 @@ export function ChatPage({ agentId }: { agentId: string }) {
               ))}
               <p class="reply">{[v.text, v.live].filter(Boolean).join('\n\n')}</p>
               {v.question !== null && <Question id={`answer-${v.turnId}`} question={v.question} onAnswer={(answer) => post(v.turnId, 'resume', { answer })} />}
-              {v.error && <p role="alert" class="error">{v.error}</p>}
+              {v.error && (
+                <p role="alert" class="error">
+                  {v.error}
+                </p>
+              )}
               <p class="meta">
                 <span class={`status s-${v.status}`}>{v.status}</span>
                 {v.final && ` · ${v.final.usage.total_tokens} ${t('tokens').toLowerCase()} · ${money(v.final.costs)}`}
@@ -147,18 +157,29 @@ export function ChatPage({ agentId }: { agentId: string }) {
         ))}
       </ol>
       <form class="composer" onSubmit={send}>
-        <label for="chat-input" class="sr-only">{t('message')}</label>
-        <textarea id="chat-input" rows={2} value={draft} placeholder={t('message')}
+        <label for="chat-input" class="sr-only">
+          {t('message')}
+        </label>
+        <textarea
+          id="chat-input"
+          rows={2}
+          value={draft}
+          placeholder={t('message')}
           onInput={(e: Event) => setDraft((e.target as HTMLTextAreaElement).value)}
           onKeyDown={(e: KeyboardEvent) => {
             if (e.key === 'Enter' && !e.shiftKey) {
               e.preventDefault()
               ;(e.target as HTMLTextAreaElement).form?.requestSubmit()
             }
-          }} />
+          }}
+        />
         <button type="submit">{t('send')}</button>
       </form>
-      {error && <p role="alert" class="error">{error}</p>}
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
     </section>
   )
 }
@@ -167,7 +188,13 @@ function Question({ id, question, onAnswer }: { id: string; question: string; on
   const { t } = useApp()
   const [answer, setAnswer] = useState('')
   return (
-    <form class="question" onSubmit={(e: Event) => { e.preventDefault(); if (answer.trim()) void onAnswer(answer.trim()) }}>
+    <form
+      class="question"
+      onSubmit={(e: Event) => {
+        e.preventDefault()
+        if (answer.trim()) void onAnswer(answer.trim())
+      }}
+    >
       <label for={id}>
         {t('question')}: <strong>{question}</strong>
       </label>

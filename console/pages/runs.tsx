@@ -14,12 +14,16 @@ export function RunsPage() {
   const [runs, setRuns] = useState<Run[] | null>(null)
   const [agents, setAgents] = useState<Agent[]>([])
   useEffect(() => {
-    api<Page<Agent>>('GET', `/v1/organizations/${orgId}/agents?limit=100`).then((p) => setAgents(p.items)).catch(() => setAgents([]))
+    api<Page<Agent>>('GET', `/v1/organizations/${orgId}/agents?limit=100`)
+      .then((p) => setAgents(p.items))
+      .catch(() => setAgents([]))
   }, [orgId])
   useEffect(() => {
     const q = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== ''))
     q.set('limit', '50')
-    api<Page<Run>>('GET', `/v1/organizations/${orgId}/runs?${q}`).then((p) => setRuns(p.items)).catch(() => setRuns([]))
+    api<Page<Run>>('GET', `/v1/organizations/${orgId}/runs?${q}`)
+      .then((p) => setRuns(p.items))
+      .catch(() => setRuns([]))
   }, [orgId, filters.status, filters.channel, filters.agent_id])
   const select = (k: keyof typeof filters, label: string, options: [string, string][]) => (
     <label>
@@ -37,9 +41,21 @@ export function RunsPage() {
     <section aria-labelledby="runs-title">
       <h1 id="runs-title">{t('runs')}</h1>
       <div class="filters">
-        {select('status', t('status'), STATUSES.map((s) => [s, s]))}
-        {select('channel', t('channel'), CHANNELS.map((s) => [s, s]))}
-        {select('agent_id', t('agent'), agents.map((a) => [a.id, a.name]))}
+        {select(
+          'status',
+          t('status'),
+          STATUSES.map((s) => [s, s]),
+        )}
+        {select(
+          'channel',
+          t('channel'),
+          CHANNELS.map((s) => [s, s]),
+        )}
+        {select(
+          'agent_id',
+          t('agent'),
+          agents.map((a) => [a.id, a.name]),
+        )}
       </div>
       {runs === null ? (
         <p>{t('loading')}</p>
@@ -91,8 +107,15 @@ export function RunPage({ runId }: { runId: string }) {
   const [events, setEvents] = useState<StreamEvent[]>([])
   useEffect(() => {
     const abort = new AbortController()
-    api<Run>('GET', path).then(setRun).catch(() => setRun(null))
-    void follow(`${path}/stream`, (e) => setEvents((all) => [...all, e]), () => {}, abort.signal)
+    api<Run>('GET', path)
+      .then(setRun)
+      .catch(() => setRun(null))
+    void follow(
+      `${path}/stream`,
+      (e) => setEvents((all) => [...all, e]),
+      () => {},
+      abort.signal,
+    )
     return () => abort.abort()
   }, [path])
   if (!run) return <p>{t('loading')}</p>

@@ -21,10 +21,13 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
     <form class="card narrow" onSubmit={submit} aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">{t('title')}</h1>
       <label for="api-key">{t('apiKey')}</label>
-      <input id="api-key" name="api-key" type="password" autocomplete="off" required value={key}
-        onInput={(e: Event) => setKey((e.target as HTMLInputElement).value)} />
+      <input id="api-key" name="api-key" type="password" autocomplete="off" required value={key} onInput={(e: Event) => setKey((e.target as HTMLInputElement).value)} />
       <p class="hint">{t('apiKeyHint')}</p>
-      {error && <p role="alert" class="error">{error}</p>}
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
       <button type="submit">{t('signIn')}</button>
     </form>
   )

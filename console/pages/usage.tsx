@@ -16,7 +16,9 @@ export function UsagePage() {
   const [usage, setUsage] = useState<OrgUsage | null>(null)
   const [days, setDays] = useState<[string, number][]>([])
   useEffect(() => {
-    api<OrgUsage>('GET', `/v1/organizations/${orgId}/usage`).then(setUsage).catch(() => setUsage(null))
+    api<OrgUsage>('GET', `/v1/organizations/${orgId}/usage`)
+      .then(setUsage)
+      .catch(() => setUsage(null))
     api<Page<Run>>('GET', `/v1/organizations/${orgId}/runs?limit=100`)
       .then((p) => {
         const byDay = new Map<string, number>()
@@ -36,9 +38,7 @@ export function UsagePage() {
       </p>
       <meter min={0} max={1} value={share} high={0.8} aria-label={t('budget')} class="budget" />
       <p class="muted">{usage.since.slice(0, 10)} →</p>
-      {days.length > 0 && (
-        <Artifact id="per-day" data={{ type: 'render_visual', kind: 'chart', title: t('perDay'), data: { labels: days.map(([d]) => d), values: days.map(([, v]) => v) } }} />
-      )}
+      {days.length > 0 && <Artifact id="per-day" data={{ type: 'render_visual', kind: 'chart', title: t('perDay'), data: { labels: days.map(([d]) => d), values: days.map(([, v]) => v) } }} />}
     </section>
   )
 }

@@ -257,7 +257,9 @@ describe('console in Chromium', () => {
   it('usage shows this month against the budget', async ({ expect }) => {
     const admin = /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync('.dev.vars', 'utf8'))?.[1] ?? ''
     const patched = await fetch(`${server.base}/admin/organizations/1`, {
-      method: 'PATCH', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ monthly_budget_usd: 1 }),
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ monthly_budget_usd: 1 }),
     })
     expect(patched.status).toBe(200)
     const usage = await api<{ spent_usd: number }>('GET', '/v1/organizations/1/usage')
@@ -271,7 +273,9 @@ describe('console in Chromium', () => {
     await page.waitForSelector('svg.chart rect')
     expect(await page.$$eval('svg.chart rect', (rs) => rs.length)).toBe(new Set(runs.items.map((r) => r.created_at.slice(5, 10))).size)
     await fetch(`${server.base}/admin/organizations/1`, {
-      method: 'PATCH', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ monthly_budget_usd: null }),
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ monthly_budget_usd: null }),
     })
   })
 
@@ -286,7 +290,11 @@ describe('console in Chromium', () => {
 
   it('schedules show their executions; webhooks are listed', async ({ expect }) => {
     const schedule = await api<{ id: string }>('POST', '/v1/organizations/1/schedules', {
-      agent_id: ids.agent, name: 'Morning report', input: '/tokens 3', cron: '0 9 * * 1-5', timezone: 'Europe/Moscow',
+      agent_id: ids.agent,
+      name: 'Morning report',
+      input: '/tokens 3',
+      cron: '0 9 * * 1-5',
+      timezone: 'Europe/Moscow',
     })
     const run = await api<{ id: string }>('POST', `/v1/organizations/1/schedules/${schedule.id}/run`)
     await api('POST', '/v1/organizations/1/webhooks', { url: 'http://127.0.0.1:9/agentplane', event_types: ['run.succeeded'] })
@@ -303,7 +311,14 @@ describe('console in Chromium', () => {
     await page.select('.lang select', 'ru')
     await page.waitForFunction(() => document.querySelector('nav')?.textContent?.includes('Агенты'))
     await page.setViewport({ width: 360, height: 740 })
-    const screens = { '#/agents': '#agents-title', [`#/agents/${ids.agent}`]: '#cred-title', [`#/chat/${ids.agent}`]: '#chat-title', '#/runs': 'tr[data-run]', '#/usage': 'meter', '#/automation': 'li[data-schedule]' }
+    const screens = {
+      '#/agents': '#agents-title',
+      [`#/agents/${ids.agent}`]: '#cred-title',
+      [`#/chat/${ids.agent}`]: '#chat-title',
+      '#/runs': 'tr[data-run]',
+      '#/usage': 'meter',
+      '#/automation': 'li[data-schedule]',
+    }
     for (const [route, ready] of Object.entries(screens)) {
       await page.goto(`${server.base}/console/${route}`)
       await page.waitForSelector(ready)

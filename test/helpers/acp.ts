@@ -5,8 +5,7 @@ import { readSse, type SseEvent } from './sse'
 
 /** ACP clients send the key as x-api-key. */
 // biome-ignore lint/suspicious/noExplicitAny: see call() in ./api
-export const acp = <T = any>(t: Tenant, method: string, path: string, body?: unknown) =>
-  call<T>(method, `/acp${path}`, { headers: { 'x-api-key': t.key }, body })
+export const acp = <T = any>(t: Tenant, method: string, path: string, body?: unknown) => call<T>(method, `/acp${path}`, { headers: { 'x-api-key': t.key }, body })
 
 /** Asserts a body against an ACP schema, returning it. */
 export function valid<T>(schema: string, body: T): T {

@@ -41,8 +41,7 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see call()
-export const admin = <T = any>(method: string, path: string, body?: unknown) =>
-  call<T>(method, `/admin${path}`, { key: ADMIN_TOKEN, body })
+export const admin = <T = any>(method: string, path: string, body?: unknown) => call<T>(method, `/admin${path}`, { key: ADMIN_TOKEN, body })
 
 export interface Tenant {
   orgId: number

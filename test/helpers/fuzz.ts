@@ -26,8 +26,7 @@ interface DocumentLike {
   components?: { schemas?: Record<string, SchemaLike> }
 }
 
-const resolve = (doc: DocumentLike, s: SchemaLike | undefined): SchemaLike | undefined =>
-  s?.$ref ? doc.components?.schemas?.[s.$ref.replace('#/components/schemas/', '')] : s
+const resolve = (doc: DocumentLike, s: SchemaLike | undefined): SchemaLike | undefined => (s?.$ref ? doc.components?.schemas?.[s.$ref.replace('#/components/schemas/', '')] : s)
 
 const isString = (doc: DocumentLike, s: SchemaLike | undefined): boolean => {
   const r = resolve(doc, s)
@@ -49,7 +48,9 @@ export function operationsOf(docs: { prefix: string; document: unknown }[]): Ope
           pathParams: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? ''),
           queryParams: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
           bodyProps: Object.keys(props),
-          stringProps: Object.entries(props).filter(([, s]) => isString(doc, s)).map(([k]) => k),
+          stringProps: Object.entries(props)
+            .filter(([, s]) => isString(doc, s))
+            .map(([k]) => k),
           hasBody: op.requestBody !== undefined,
         }
       }),
@@ -74,7 +75,30 @@ export const badValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** A path segment that is not a valid id: numbers out of range, encodings, traversal, unicode. */
 export const badSegment = fc.oneof(
-  fc.constantFrom('-1', '0', '1.5', '0x10', '1e3', '99999999999999999999999', '9007199254740993', 'NaN', 'null', '%00', '%ZZ', '%', '..', '%2e%2e', '%2F', ' ', '%20', "'", '"', '%F0%9F%98%80', '%ED%A0%80', 'a'.repeat(300)),
+  fc.constantFrom(
+    '-1',
+    '0',
+    '1.5',
+    '0x10',
+    '1e3',
+    '99999999999999999999999',
+    '9007199254740993',
+    'NaN',
+    'null',
+    '%00',
+    '%ZZ',
+    '%',
+    '..',
+    '%2e%2e',
+    '%2F',
+    ' ',
+    '%20',
+    "'",
+    '"',
+    '%F0%9F%98%80',
+    '%ED%A0%80',
+    'a'.repeat(300),
+  ),
   fc.string({ minLength: 1, maxLength: 20 }).map(encodeURIComponent),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }).map((s) => encodeURIComponent(s.replace(/[\ud800-\udfff]/g, 'x'))),
   fc.uuid(),

@@ -9,7 +9,10 @@ export const run = (runId: string) => runStub(env, runId)
 
 /** Delivers queue messages straight to the consumer, as the Queues runtime would. */
 export async function deliver(runIds: string[], attempts = 1) {
-  const batch = createMessageBatch('agent-runs', runIds.map((run_id, i) => ({ id: `manual-${crypto.randomUUID()}-${i}`, timestamp: new Date(), attempts, body: { run_id } })))
+  const batch = createMessageBatch(
+    'agent-runs',
+    runIds.map((run_id, i) => ({ id: `manual-${crypto.randomUUID()}-${i}`, timestamp: new Date(), attempts, body: { run_id } })),
+  )
   const ctx = createExecutionContext()
   await worker.queue(batch, env, ctx)
   return getQueueResult(batch, ctx)

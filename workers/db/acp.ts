@@ -28,7 +28,11 @@ export async function searchAgents(db: Db, orgId: number, q: { name?: string; ve
 }
 
 export async function getThread(db: Db, orgId: number, threadId: string) {
-  const row = await db.select().from(threads).where(and(eq(threads.orgId, orgId), eq(threads.id, threadId))).get()
+  const row = await db
+    .select()
+    .from(threads)
+    .where(and(eq(threads.orgId, orgId), eq(threads.id, threadId)))
+    .get()
   if (!row) throw ApiError.notFound('Thread')
   return row
 }

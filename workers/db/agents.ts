@@ -41,10 +41,7 @@ export function systemAgentInserts(db: Db, orgId: SQL | number, model: string) {
   const id = crypto.randomUUID()
   const s = SYSTEM_AGENT
   return [
-    db
-      .insert(agents)
-      .values({ id, orgId, kind: 'system', code: s.code, name: s.name, description: s.description, systemPrompt: s.systemPrompt, model })
-      .onConflictDoNothing(),
+    db.insert(agents).values({ id, orgId, kind: 'system', code: s.code, name: s.name, description: s.description, systemPrompt: s.systemPrompt, model }).onConflictDoNothing(),
     snapshotVersion(db, id),
   ] as const
 }
@@ -57,20 +54,27 @@ export async function listAgents(db: Db, orgId: number, limit: number, offset: n
 
 /** A live agent of the org, or 404 (another org's agent is indistinguishable from none). */
 export async function getAgent(db: Db, orgId: number, agentId: string): Promise<AgentRow> {
-  const row = await db.select().from(agents).where(and(live(orgId), eq(agents.id, agentId))).get()
+  const row = await db
+    .select()
+    .from(agents)
+    .where(and(live(orgId), eq(agents.id, agentId)))
+    .get()
   if (!row) throw ApiError.notFound('Agent')
   return row
 }
 
 export async function getSystemAgent(db: Db, orgId: number): Promise<AgentRow> {
-  const row = await db.select().from(agents).where(and(live(orgId), eq(agents.kind, 'system'))).get()
+  const row = await db
+    .select()
+    .from(agents)
+    .where(and(live(orgId), eq(agents.kind, 'system')))
+    .get()
   if (!row) throw ApiError.notFound('System agent')
   return row
 }
 
 /** The named agent, or the org's system agent when none is named (every dialect's default). */
-export const agentOrSystem = (db: Db, orgId: number, agentId?: string | null): Promise<AgentRow> =>
-  agentId ? getAgent(db, orgId, agentId) : getSystemAgent(db, orgId)
+export const agentOrSystem = (db: Db, orgId: number, agentId?: string | null): Promise<AgentRow> => (agentId ? getAgent(db, orgId, agentId) : getSystemAgent(db, orgId))
 
 /** A mutable (custom) agent, or 400 for the system agent. */
 export async function getCustomAgent(db: Db, orgId: number, agentId: string): Promise<AgentRow> {
@@ -91,7 +95,12 @@ export function slugify(name: string): string {
 /** The first free `base`, `base-2`, `base-3`… among the org's live agents. */
 async function freeCode(db: Db, orgId: number, base: string): Promise<string> {
   const taken = new Set(
-    (await db.select({ code: agents.code }).from(agents).where(and(live(orgId), sql`substr(${agents.code}, 1, ${base.length}) = ${base}`))).map((r) => r.code),
+    (
+      await db
+        .select({ code: agents.code })
+        .from(agents)
+        .where(and(live(orgId), sql`substr(${agents.code}, 1, ${base.length}) = ${base}`))
+    ).map((r) => r.code),
   )
   let code = base
   for (let n = 2; taken.has(code); n++) code = `${base}-${n}`
@@ -140,9 +149,7 @@ type ProfileChange = Partial<Pick<AgentRow, 'name' | 'description' | 'systemProm
  * silently overwriting a snapshot.
  */
 async function applyChange(db: Db, current: AgentRow, change: ProfileChange, isEnabled?: boolean): Promise<AgentRow> {
-  const changed = (Object.keys(change) as (keyof ProfileChange)[]).some(
-    (k) => JSON.stringify(change[k]) !== JSON.stringify(current[k]),
-  )
+  const changed = (Object.keys(change) as (keyof ProfileChange)[]).some((k) => JSON.stringify(change[k]) !== JSON.stringify(current[k]))
   const set = { ...change, ...(isEnabled === undefined ? {} : { isEnabled }), updatedAt: nowIso() }
   const where = and(eq(agents.id, current.id), eq(agents.version, current.version), isNull(agents.deletedAt))
   try {
@@ -152,7 +159,11 @@ async function applyChange(db: Db, current: AgentRow, change: ProfileChange, isE
       return row
     }
     const [[row]] = await db.batch([
-      db.update(agents).set({ ...set, version: current.version + 1 }).where(where).returning(),
+      db
+        .update(agents)
+        .set({ ...set, version: current.version + 1 })
+        .where(where)
+        .returning(),
       snapshotVersion(db, current.id),
     ])
     if (!row) throw new ApiError('conflict', 'The agent was changed concurrently; retry')

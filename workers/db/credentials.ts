@@ -45,7 +45,11 @@ export async function listCredentials(db: Db, orgId: number, limit: number, offs
 }
 
 export async function getCredential(db: Db, orgId: number, credentialId: string): Promise<PublicCredential> {
-  const row = await db.select(publicColumns).from(credentials).where(and(eq(credentials.orgId, orgId), eq(credentials.id, credentialId))).get()
+  const row = await db
+    .select(publicColumns)
+    .from(credentials)
+    .where(and(eq(credentials.orgId, orgId), eq(credentials.id, credentialId)))
+    .get()
   if (!row) throw ApiError.notFound('Credential')
   return row
 }
@@ -53,10 +57,7 @@ export async function getCredential(db: Db, orgId: number, credentialId: string)
 /** Deleting a credential revokes every grant of it, in the same batch. */
 export async function deleteCredential(db: Db, orgId: number, credentialId: string): Promise<void> {
   await getCredential(db, orgId, credentialId)
-  await db.batch([
-    db.delete(grants).where(eq(grants.credentialId, credentialId)),
-    db.delete(credentials).where(and(eq(credentials.orgId, orgId), eq(credentials.id, credentialId))),
-  ])
+  await db.batch([db.delete(grants).where(eq(grants.credentialId, credentialId)), db.delete(credentials).where(and(eq(credentials.orgId, orgId), eq(credentials.id, credentialId)))])
 }
 
 /** The org's credentials for `services` (the agent's allowed connectors), with the agent's grant if any. */

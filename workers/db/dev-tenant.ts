@@ -26,14 +26,8 @@ export function ensureDevTenant(env: Env, db: Db): Promise<void> {
 
 /** Membership and key attach only to org 1 named DEV_ORG_NAME and to dev@localhost, never to another tenant. */
 async function provision(db: Db, key: string, orgName: string, model: string): Promise<void> {
-  await db.batch([
-    db.insert(organizations).values({ id: DEV_ORG_ID, name: orgName }).onConflictDoNothing(),
-    db.insert(users).values({ email: DEV_EMAIL, name: 'Dev User' }).onConflictDoNothing(),
-  ])
-  const [org, user] = await Promise.all([
-    db.select().from(organizations).where(eq(organizations.id, DEV_ORG_ID)).get(),
-    db.select().from(users).where(eq(users.email, DEV_EMAIL)).get(),
-  ])
+  await db.batch([db.insert(organizations).values({ id: DEV_ORG_ID, name: orgName }).onConflictDoNothing(), db.insert(users).values({ email: DEV_EMAIL, name: 'Dev User' }).onConflictDoNothing()])
+  const [org, user] = await Promise.all([db.select().from(organizations).where(eq(organizations.id, DEV_ORG_ID)).get(), db.select().from(users).where(eq(users.email, DEV_EMAIL)).get()])
   if (!user || org?.name !== orgName) {
     console.warn(`DEV_API_KEY ignored: org ${DEV_ORG_ID} is not "${orgName}" in this database`)
     return

@@ -21,10 +21,7 @@ export async function createGrant(db: Db, agent: AgentRow, credentialId: string,
     )
   }
   try {
-    const [row] = await db
-      .insert(grants)
-      .values({ id: crypto.randomUUID(), orgId: agent.orgId, agentId: agent.id, credentialId, scopeRead: scopes.read, scopeWrite: scopes.write })
-      .returning()
+    const [row] = await db.insert(grants).values({ id: crypto.randomUUID(), orgId: agent.orgId, agentId: agent.id, credentialId, scopeRead: scopes.read, scopeWrite: scopes.write }).returning()
     if (!row) throw new Error('grant insert returned no row')
     return row
   } catch (err) {
@@ -50,5 +47,12 @@ export async function revokeGrantsOutside(db: Db, agent: AgentRow): Promise<void
   const services = servicesOf(agent.connectors)
   await db.run(sql`DELETE FROM grants WHERE agent_id = ${agent.id} AND credential_id IN (
     SELECT id FROM credentials WHERE org_id = ${agent.orgId}
-    ${services.length ? sql`AND service_name NOT IN (${sql.join(services.map((s) => sql`${s}`), sql`, `)})` : sql``})`)
+    ${
+      services.length
+        ? sql`AND service_name NOT IN (${sql.join(
+            services.map((s) => sql`${s}`),
+            sql`, `,
+          )})`
+        : sql``
+    })`)
 }

@@ -7,11 +7,7 @@ export const modelKeyContext = (orgId: number) => `org-model-key:${orgId}`
 
 /** What the API shows: the base URL and whether a key is set, never the key. */
 export async function getModelSettings(db: Db, orgId: number) {
-  const row = await db
-    .select({ baseUrl: organizations.openaiBaseUrl, key: organizations.openaiApiKeyCiphertext })
-    .from(organizations)
-    .where(eq(organizations.id, orgId))
-    .get()
+  const row = await db.select({ baseUrl: organizations.openaiBaseUrl, key: organizations.openaiApiKeyCiphertext }).from(organizations).where(eq(organizations.id, orgId)).get()
   return { openai_base_url: row?.baseUrl ?? null, openai_api_key_set: Boolean(row?.key) }
 }
 
@@ -26,11 +22,7 @@ export async function setModelSettings(db: Db, orgId: number, change: { baseUrl?
 
 /** For the loop: the org's endpoint and decrypted key, each only when set. */
 export async function orgOpenAIConfig(db: Db, orgId: number, encryptionKey: string | undefined): Promise<{ baseUrl?: string; apiKey?: string }> {
-  const row = await db
-    .select({ baseUrl: organizations.openaiBaseUrl, key: organizations.openaiApiKeyCiphertext })
-    .from(organizations)
-    .where(eq(organizations.id, orgId))
-    .get()
+  const row = await db.select({ baseUrl: organizations.openaiBaseUrl, key: organizations.openaiApiKeyCiphertext }).from(organizations).where(eq(organizations.id, orgId)).get()
   return {
     ...(row?.baseUrl ? { baseUrl: row.baseUrl } : {}),
     ...(row?.key && encryptionKey ? { apiKey: await decryptSecret(encryptionKey, row.key, modelKeyContext(orgId)) } : {}),

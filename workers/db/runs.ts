@@ -32,14 +32,22 @@ export async function deleteRun(db: Db, runId: string): Promise<void> {
 
 /** A run of the org, or 404. */
 export async function getRun(db: Db, orgId: number, runId: string): Promise<RunRow> {
-  const row = await db.select().from(runs).where(and(eq(runs.orgId, orgId), eq(runs.id, runId))).get()
+  const row = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.orgId, orgId), eq(runs.id, runId)))
+    .get()
   if (!row) throw ApiError.notFound('Run')
   return row
 }
 
 /** By the integer id the Codegen dialect shows. */
 export async function getRunByNumber(db: Db, orgId: number, number: number): Promise<RunRow> {
-  const row = await db.select().from(runs).where(and(eq(runs.orgId, orgId), eq(runs.number, number))).get()
+  const row = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.orgId, orgId), eq(runs.number, number)))
+    .get()
   if (!row) throw ApiError.notFound('Agent run')
   return row
 }
@@ -105,7 +113,13 @@ export async function syncRun(db: Db, s: RunSnapshot, scheduleId: string | null)
     await update
     return
   }
-  await db.batch([update, db.update(schedules).set({ lastStatus: s.status }).where(and(eq(schedules.id, scheduleId), eq(schedules.lastRunId, s.run_id)))])
+  await db.batch([
+    update,
+    db
+      .update(schedules)
+      .set({ lastStatus: s.status })
+      .where(and(eq(schedules.id, scheduleId), eq(schedules.lastRunId, s.run_id))),
+  ])
 }
 
 /** Runs D1 still shows as pending/running although created before `cutoff` (the sweeper's work). */
@@ -121,10 +135,7 @@ export async function stuckRunIds(db: Db, cutoff: string, limit: number): Promis
 
 /** A run recorded in D1 that never reached its Durable Object. */
 export async function markRunLost(db: Db, runId: string, at: string): Promise<void> {
-  await db
-    .update(runs)
-    .set({ status: 'error', errorCode: 'lost', errorMessage: 'The run was recorded but never reached its Durable Object', endedAt: at })
-    .where(eq(runs.id, runId))
+  await db.update(runs).set({ status: 'error', errorCode: 'lost', errorMessage: 'The run was recorded but never reached its Durable Object', endedAt: at }).where(eq(runs.id, runId))
 }
 
 /** Finished runs older than their org's `retention_days`, oldest first. */
@@ -149,7 +160,10 @@ export async function deleteRunsWithDeliveries(db: Db, ids: string[]): Promise<v
 
 /** ThreadObject's state mirrored once per change, so threads can be searched by status and values. */
 export async function mirrorThread(db: Db, threadId: string, status: ThreadStatus, lastOutput: string | null): Promise<void> {
-  await db.update(threads).set({ status, values: { output: lastOutput }, updatedAt: new Date().toISOString() }).where(eq(threads.id, threadId))
+  await db
+    .update(threads)
+    .set({ status, values: { output: lastOutput }, updatedAt: new Date().toISOString() })
+    .where(eq(threads.id, threadId))
 }
 
 export async function deleteThread(db: Db, threadId: string): Promise<void> {

@@ -20,7 +20,11 @@ export async function createSchedule(db: Db, input: NewSchedule, now = new Date(
 }
 
 export async function getSchedule(db: Db, orgId: number, id: string): Promise<ScheduleRow> {
-  const row = await db.select().from(schedules).where(and(eq(schedules.orgId, orgId), eq(schedules.id, id))).get()
+  const row = await db
+    .select()
+    .from(schedules)
+    .where(and(eq(schedules.orgId, orgId), eq(schedules.id, id)))
+    .get()
   if (!row) throw ApiError.notFound('Schedule')
   return row
 }
@@ -30,7 +34,12 @@ export async function listSchedules(db: Db, orgId: number, limit: number, offset
 }
 
 /** Applies a change; a new cron, time zone or enabling recomputes next_run_at from now. */
-export async function updateSchedule(db: Db, current: ScheduleRow, change: Partial<Pick<ScheduleRow, 'name' | 'input' | 'cron' | 'timezone' | 'enabled' | 'agentId' | 'state'>>, now = new Date()): Promise<ScheduleRow> {
+export async function updateSchedule(
+  db: Db,
+  current: ScheduleRow,
+  change: Partial<Pick<ScheduleRow, 'name' | 'input' | 'cron' | 'timezone' | 'enabled' | 'agentId' | 'state'>>,
+  now = new Date(),
+): Promise<ScheduleRow> {
   const next = { ...current, ...change }
   const timing = change.cron !== undefined || change.timezone !== undefined || change.enabled !== undefined
   const [row] = await db
@@ -52,7 +61,12 @@ export async function listExecutions(db: Db, scheduleId: string, limit: number, 
 
 /** Enabled schedules whose next slot is due, oldest first, at most `limit` (index schedules_due_idx). */
 export async function dueSchedules(db: Db, now: Date, limit: number): Promise<ScheduleRow[]> {
-  return db.select().from(schedules).where(and(eq(schedules.enabled, true), lte(schedules.nextRunAt, now.toISOString()))).orderBy(asc(schedules.nextRunAt)).limit(limit)
+  return db
+    .select()
+    .from(schedules)
+    .where(and(eq(schedules.enabled, true), lte(schedules.nextRunAt, now.toISOString())))
+    .orderBy(asc(schedules.nextRunAt))
+    .limit(limit)
 }
 
 /** Claims a slot: true for exactly one caller, however many ticks race for it. */
@@ -81,7 +95,12 @@ export async function advance(db: Db, s: ScheduleRow, now: Date, outcome?: SlotO
       .set({ nextRunAt: nextSlot(s.cron, s.timezone, now), ...last })
       .where(and(eq(schedules.id, s.id), eq(schedules.nextRunAt, s.nextRunAt ?? ''))),
     ...(outcome && 'runId' in outcome
-      ? [db.update(scheduleSlots).set({ runId: outcome.runId }).where(and(eq(scheduleSlots.scheduleId, s.id), eq(scheduleSlots.slot, outcome.slot)))]
+      ? [
+          db
+            .update(scheduleSlots)
+            .set({ runId: outcome.runId })
+            .where(and(eq(scheduleSlots.scheduleId, s.id), eq(scheduleSlots.slot, outcome.slot))),
+        ]
       : []),
   ] as const)
 }

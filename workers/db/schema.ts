@@ -33,9 +33,15 @@ export const users = sqliteTable('users', {
 export const memberships = sqliteTable(
   'memberships',
   {
-    orgId: integer('org_id').notNull().references(() => organizations.id),
-    userId: integer('user_id').notNull().references(() => users.id),
-    role: text('role', { enum: ['owner', 'member'] }).notNull().default('member'),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    role: text('role', { enum: ['owner', 'member'] })
+      .notNull()
+      .default('member'),
     createdAt: timestamp('created_at').notNull().default(now),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.userId] }), index('memberships_user_idx').on(t.userId)],
@@ -44,7 +50,9 @@ export const memberships = sqliteTable(
 /** Only the SHA-256 of a key is stored; the key itself is shown once at creation. */
 export const apiKeys = sqliteTable('api_keys', {
   id: text('id').primaryKey(),
-  userId: integer('user_id').notNull().references(() => users.id),
+  userId: integer('user_id')
+    .notNull()
+    .references(() => users.id),
   name: text('name').notNull(),
   keyHash: text('key_hash').notNull().unique(),
   prefix: text('prefix').notNull(),
@@ -58,7 +66,9 @@ export const agents = sqliteTable(
   'agents',
   {
     id: text('id').primaryKey(),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
     kind: text('kind', { enum: ['system', 'custom'] }).notNull(),
     code: text('code').notNull(),
     name: text('name').notNull(),
@@ -86,7 +96,9 @@ export const agents = sqliteTable(
 export const agentVersions = sqliteTable(
   'agent_versions',
   {
-    agentId: text('agent_id').notNull().references(() => agents.id),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
     version: integer('version').notNull(),
     name: text('name').notNull(),
     systemPrompt: text('system_prompt'),
@@ -102,7 +114,9 @@ export const credentials = sqliteTable(
   'credentials',
   {
     id: text('id').primaryKey(),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
     serviceName: text('service_name').notNull(),
     instanceId: text('instance_id').notNull(),
     accountLabel: text('account_label'),
@@ -118,17 +132,20 @@ export const grants = sqliteTable(
   'grants',
   {
     id: text('id').primaryKey(),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
-    agentId: text('agent_id').notNull().references(() => agents.id),
-    credentialId: text('credential_id').notNull().references(() => credentials.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
+    credentialId: text('credential_id')
+      .notNull()
+      .references(() => credentials.id),
     scopeRead: integer('scope_read', { mode: 'boolean' }).notNull(),
     scopeWrite: integer('scope_write', { mode: 'boolean' }).notNull(),
     createdAt: timestamp('created_at').notNull().default(now),
   },
-  (t) => [
-    uniqueIndex('grants_agent_credential_idx').on(t.agentId, t.credentialId),
-    index('grants_credential_idx').on(t.credentialId),
-  ],
+  (t) => [uniqueIndex('grants_agent_credential_idx').on(t.agentId, t.credentialId), index('grants_credential_idx').on(t.credentialId)],
 )
 
 /** A session (Agents API) or thread (ACP): its state lives in ThreadObject, ownership here. */
@@ -136,12 +153,16 @@ export const threads = sqliteTable(
   'threads',
   {
     id: text('id').primaryKey(),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
     agentId: text('agent_id').references(() => agents.id),
     createdBy: integer('created_by').references(() => users.id),
     metadata: text('metadata', { mode: 'json' }).$type<JsonObject>(),
     /** Mirrors of ThreadObject's state, written once per change, so threads can be searched. */
-    status: text('status', { enum: ['idle', 'busy', 'interrupted', 'error'] }).notNull().default('idle'),
+    status: text('status', { enum: ['idle', 'busy', 'interrupted', 'error'] })
+      .notNull()
+      .default('idle'),
     values: text('values', { mode: 'json' }).$type<JsonObject>(),
     createdAt: timestamp('created_at').notNull().default(now),
     updatedAt: timestamp('updated_at').notNull().default(now),
@@ -158,8 +179,12 @@ export const runs = sqliteTable(
   {
     number: integer('number').primaryKey({ autoIncrement: true }),
     id: text('id').notNull().unique(),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
-    agentId: text('agent_id').notNull().references(() => agents.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
     agentVersion: integer('agent_version').notNull(),
     threadId: text('thread_id'),
     channel: text('channel').notNull(),
@@ -213,7 +238,9 @@ export const runs = sqliteTable(
 export const memoryFiles = sqliteTable(
   'memory_files',
   {
-    orgId: integer('org_id').notNull().references(() => organizations.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
     userKey: text('user_key').notNull(),
     path: text('path').notNull(),
     content: text('content').notNull(),
@@ -227,8 +254,12 @@ export const schedules = sqliteTable(
   'schedules',
   {
     id: text('id').primaryKey(),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
-    agentId: text('agent_id').notNull().references(() => agents.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
     parentId: text('parent_id'),
     name: text('name').notNull(),
     input: text('input').notNull(),
@@ -266,7 +297,9 @@ export const webhookEndpoints = sqliteTable(
   'webhook_endpoints',
   {
     id: text('id').primaryKey(),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
     url: text('url').notNull(),
     /** AES-GCM sealed signing secret (workers/lib/crypto.ts): needed in clear to sign, so not hashed. */
     secretCiphertext: text('secret_ciphertext').notNull(),
@@ -286,15 +319,14 @@ export const webhookDeliveries = sqliteTable(
     eventType: text('event_type').notNull(),
     runId: text('run_id').notNull(),
     payload: text('payload').notNull(),
-    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] })
+      .notNull()
+      .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastStatusCode: integer('last_status_code'),
     lastError: text('last_error'),
     createdAt: timestamp('created_at').notNull().default(now),
     deliveredAt: timestamp('delivered_at'),
   },
-  (t) => [
-    uniqueIndex('webhook_deliveries_once_idx').on(t.endpointId, t.runId, t.eventType),
-    index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt),
-  ],
+  (t) => [uniqueIndex('webhook_deliveries_once_idx').on(t.endpointId, t.runId, t.eventType), index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt)],
 )

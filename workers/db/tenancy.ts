@@ -29,10 +29,7 @@ export async function memberOrg(db: Db, userId: number, orgId: number): Promise<
 
 /** The organization and its system agent, in one D1 batch (D1 runs a batch as one transaction). */
 export async function createOrganization(db: Db, name: string, defaultModel: string): Promise<Organization> {
-  const [[org]] = await db.batch([
-    db.insert(organizations).values({ name }).returning(),
-    ...systemAgentInserts(db, sql`last_insert_rowid()`, defaultModel),
-  ])
+  const [[org]] = await db.batch([db.insert(organizations).values({ name }).returning(), ...systemAgentInserts(db, sql`last_insert_rowid()`, defaultModel)])
   if (!org) throw new Error('organization insert returned no row')
   return org
 }
@@ -97,14 +94,7 @@ export async function revokeApiKey(db: Db, keyId: string): Promise<void> {
 export async function listOrgUsers(db: Db, orgId: number, limit: number, offset: number) {
   const where = eq(memberships.orgId, orgId)
   const [items, [total]] = await db.batch([
-    db
-      .select({ user: users, role: memberships.role })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(where)
-      .orderBy(users.id)
-      .limit(limit)
-      .offset(offset),
+    db.select({ user: users, role: memberships.role }).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).where(where).orderBy(users.id).limit(limit).offset(offset),
     db.select({ n: count() }).from(memberships).where(where),
   ])
   return { items, total: total?.n ?? 0 }

@@ -14,7 +14,11 @@ export async function createEndpoint(db: Db, row: typeof webhookEndpoints.$infer
 }
 
 export async function getEndpoint(db: Db, orgId: number, id: string): Promise<EndpointRow> {
-  const row = await db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.id, id))).get()
+  const row = await db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.id, id)))
+    .get()
   if (!row) throw ApiError.notFound('Webhook')
   return row
 }
@@ -42,6 +46,11 @@ export async function listDeliveries(db: Db, endpointId: string, limit: number, 
 
 /** Whether the org has an enabled endpoint: a read, not a write, per run end. */
 export async function hasEnabledEndpoint(db: Db, orgId: number): Promise<boolean> {
-  const row = await db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(and(eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.enabled, true))).limit(1).get()
+  const row = await db
+    .select({ id: webhookEndpoints.id })
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.enabled, true)))
+    .limit(1)
+    .get()
   return row !== undefined
 }

@@ -23,8 +23,7 @@ export function badInput(value: unknown, root: string): Issue | undefined {
     if (path.length > MAX_DEPTH) return { loc: path, msg: `Input is nested deeper than ${MAX_DEPTH} levels`, type: 'too_deep' }
     if (Array.isArray(v)) {
       for (const [i, x] of v.entries()) stack.push({ v: x, path: [...path, i] })
-    }
-    else {
+    } else {
       for (const [k, x] of Object.entries(v)) {
         if (BAD_TEXT.test(k)) return { loc: [...path, k], msg: 'Keys must not contain NUL or unpaired surrogate characters', type: 'string_invalid_characters' }
         stack.push({ v: x, path: [...path, k] })

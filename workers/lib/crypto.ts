@@ -2,8 +2,7 @@ const encoder = new TextEncoder()
 
 const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes))
 const fromBase64 = (text: string): Uint8Array => Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0))
-const toHex = (bytes: ArrayBuffer): string =>
-  [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('')
+const toHex = (bytes: ArrayBuffer): string => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('')
 
 /** API keys carry 192 random bits, so a fast hash is enough: there is nothing to brute-force. */
 export async function sha256Hex(text: string): Promise<string> {
@@ -43,21 +42,13 @@ function importKey(secret: string): Promise<CryptoKey> {
  */
 export async function encryptSecret(secret: string, plaintext: string, context: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12))
-  const data = await crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv, additionalData: encoder.encode(context) },
-    await importKey(secret),
-    encoder.encode(plaintext),
-  )
+  const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: encoder.encode(context) }, await importKey(secret), encoder.encode(plaintext))
   return `v1.${toBase64(iv)}.${toBase64(new Uint8Array(data))}`
 }
 
 export async function decryptSecret(secret: string, sealed: string, context: string): Promise<string> {
   const [version, iv, data] = sealed.split('.')
   if (version !== 'v1' || !iv || !data) throw new Error('unknown ciphertext format')
-  const plain = await crypto.subtle.decrypt(
-    { name: 'AES-GCM', iv: fromBase64(iv), additionalData: encoder.encode(context) },
-    await importKey(secret),
-    fromBase64(data),
-  )
+  const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(iv), additionalData: encoder.encode(context) }, await importKey(secret), fromBase64(data))
   return new TextDecoder().decode(plain)
 }

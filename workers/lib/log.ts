@@ -20,6 +20,10 @@ export function errorForLog(err: unknown): string {
  */
 export function logUnhandled(c: Context, err: Error): void {
   const reason = err instanceof DrizzleQueryError ? errorForLog(err) : err.name
-  const frames = err.stack?.split('\n').filter((l) => /^\s+at /.test(l)).join('\n') ?? ''
+  const frames =
+    err.stack
+      ?.split('\n')
+      .filter((l) => /^\s+at /.test(l))
+      .join('\n') ?? ''
   console.error(`[${String(c.get('requestId'))}] unhandled ${reason} in ${c.req.method} ${c.req.routePath}\n${frames}`)
 }

@@ -80,12 +80,7 @@ export interface GuardedInit {
  * GET without body; a 307/308 keeps method and body only towards the same origin (else refused);
  * credential headers are dropped on any hop to another origin. `maxRedirects: 0` returns the 3xx as is.
  */
-export async function guardedFetch(
-  env: { ALLOW_PRIVATE_TARGETS?: string },
-  url: string,
-  init: GuardedInit = {},
-  { maxRedirects = 5 }: { maxRedirects?: number } = {},
-): Promise<Response> {
+export async function guardedFetch(env: { ALLOW_PRIVATE_TARGETS?: string }, url: string, init: GuardedInit = {}, { maxRedirects = 5 }: { maxRedirects?: number } = {}): Promise<Response> {
   let current = url
   let method = (init.method ?? 'GET').toUpperCase()
   let body = init.body

@@ -8,8 +8,7 @@ export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 20
 /** Enough of a presented key to tell retries of one wrong key apart, too little to matter if logged: `ap_` + 5. */
 const KEY_PREFIX_CHARS = 8
 
-const limitOf = (override: number | null | undefined, fromEnv: string | undefined, fallback: number) =>
-  override ?? (Number(fromEnv) > 0 ? Number(fromEnv) : fallback)
+const limitOf = (override: number | null | undefined, fromEnv: string | undefined, fallback: number) => override ?? (Number(fromEnv) > 0 ? Number(fromEnv) : fallback)
 
 /**
  * Takes one token from each named bucket (in parallel); 429 with Retry-After when any is empty.

@@ -9,32 +9,50 @@ const tags = ['Admin']
 const errors = { 401: jsonContent(ErrorSchema, 'Missing or wrong ADMIN_TOKEN') }
 
 const createOrgRoute = createRoute({
-  method: 'post', path: '/organizations', tags, summary: 'Create an organization (with its system agent)',
+  method: 'post',
+  path: '/organizations',
+  tags,
+  summary: 'Create an organization (with its system agent)',
   request: { body: jsonBody(CreateOrgSchema) },
   responses: { 201: jsonContent(AdminOrgSchema, 'The organization'), ...errors },
 })
 const patchOrgRoute = createRoute({
-  method: 'patch', path: '/organizations/{org_id}', tags, summary: "Set the org's rate limit, monthly budget (null: none) and retention",
+  method: 'patch',
+  path: '/organizations/{org_id}',
+  tags,
+  summary: "Set the org's rate limit, monthly budget (null: none) and retention",
   request: { params: OrgParamsSchema, body: jsonBody(PatchOrgSchema) },
   responses: { 200: jsonContent(AdminOrgSchema, 'The organization'), 404: jsonContent(ErrorSchema, 'No such org'), ...errors },
 })
 const createUserRoute = createRoute({
-  method: 'post', path: '/users', tags, summary: 'Create a user',
+  method: 'post',
+  path: '/users',
+  tags,
+  summary: 'Create a user',
   request: { body: jsonBody(CreateUserSchema) },
   responses: { 201: jsonContent(AdminUserSchema, 'The user'), 409: jsonContent(ErrorSchema, 'Email taken'), ...errors },
 })
 const addMemberRoute = createRoute({
-  method: 'post', path: '/organizations/{org_id}/members', tags, summary: 'Add a user to an organization (or change their role)',
+  method: 'post',
+  path: '/organizations/{org_id}/members',
+  tags,
+  summary: 'Add a user to an organization (or change their role)',
   request: { params: OrgParamsSchema, body: jsonBody(AddMemberSchema) },
   responses: { 204: { description: 'Added' }, 404: jsonContent(ErrorSchema, 'No such org or user'), ...errors },
 })
 const createKeyRoute = createRoute({
-  method: 'post', path: '/users/{user_id}/api-keys', tags, summary: 'Create an API key for a user (shown once)',
+  method: 'post',
+  path: '/users/{user_id}/api-keys',
+  tags,
+  summary: 'Create an API key for a user (shown once)',
   request: { params: UserParams, body: jsonBody(CreateKeySchema) },
   responses: { 201: jsonContent(NewKeySchema, 'The key'), 404: jsonContent(ErrorSchema, 'No such user'), ...errors },
 })
 const revokeKeyRoute = createRoute({
-  method: 'delete', path: '/api-keys/{key_id}', tags, summary: 'Revoke an API key',
+  method: 'delete',
+  path: '/api-keys/{key_id}',
+  tags,
+  summary: 'Revoke an API key',
   request: { params: KeyParams },
   responses: { 204: { description: 'Revoked' }, 404: jsonContent(ErrorSchema, 'No such key'), ...errors },
 })

@@ -64,9 +64,7 @@ export const deleteGrantRoute = createRoute({
 export const agentAccessRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(putConnectorsRoute, async (c) => {
     const { connector_keys: keys } = c.req.valid('json')
-    const issues = keys.flatMap((k, i) =>
-      getConnector(k) ? [] : [{ loc: ['body', 'connector_keys', i], msg: `Unknown connector "${k}"`, type: 'unknown_connector' }],
-    )
+    const issues = keys.flatMap((k, i) => (getConnector(k) ? [] : [{ loc: ['body', 'connector_keys', i], msg: `Unknown connector "${k}"`, type: 'unknown_connector' }]))
     if (issues.length) throw new ApiError('invalid', 'Unknown connector keys', issues)
     const current = await agents.getCustomAgent(c.var.db, c.var.orgId, c.req.valid('param').agent_id)
     const row = await agents.setConnectors(c.var.db, current, keys)

@@ -6,36 +6,42 @@ import * as runsDb from '../db/runs'
 import { getOrgUser, listOrgUsers } from '../db/tenancy'
 import { ApiError } from '../errors'
 import * as service from '../runs/service'
-import {
-  AgentRunPageSchema,
-  AgentRunResponseSchema,
-  AgentRunWithLogsSchema,
-  CreateAgentRunInputSchema,
-  ResumeAgentRunInputSchema,
-  SOURCE_TYPES,
-  toAgentRun,
-  toAgentRunLog,
-} from '../schemas/codegen'
+import { AgentRunPageSchema, AgentRunResponseSchema, AgentRunWithLogsSchema, CreateAgentRunInputSchema, ResumeAgentRunInputSchema, SOURCE_TYPES, toAgentRun, toAgentRunLog } from '../schemas/codegen'
 import { errorResponses, ErrorSchema, fastapiPage, fastapiPageOf, jsonBody, jsonContent, OrgParamsSchema, SkipLimitQuerySchema } from '../schemas/common'
 import { clientInfo, publicBase } from './client-info'
 import { toUserResponse, UserSchema } from '../schemas/tenancy'
 
 const tags = ['Codegen agent runs']
-const RunParams = OrgParamsSchema.extend({ agent_run_id: z.coerce.number().int().positive().openapi({ param: { name: 'agent_run_id', in: 'path' } }) })
+const RunParams = OrgParamsSchema.extend({
+  agent_run_id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'agent_run_id', in: 'path' } }),
+})
 const limited = { 429: jsonContent(ErrorSchema, 'Too Many Requests (Retry-After)') }
 
 export const createAgentRunRoute = createRoute({
-  method: 'post', path: '/organizations/{org_id}/agent/run', tags, summary: 'Create Agent Run',
+  method: 'post',
+  path: '/organizations/{org_id}/agent/run',
+  tags,
+  summary: 'Create Agent Run',
   request: { params: OrgParamsSchema, body: jsonBody(CreateAgentRunInputSchema) },
   responses: { 200: jsonContent(AgentRunResponseSchema, 'Successful Response'), ...limited, ...errorResponses },
 })
 export const getAgentRunRoute = createRoute({
-  method: 'get', path: '/organizations/{org_id}/agent/run/{agent_run_id}', tags, summary: 'Get Agent Run',
+  method: 'get',
+  path: '/organizations/{org_id}/agent/run/{agent_run_id}',
+  tags,
+  summary: 'Get Agent Run',
   request: { params: RunParams },
   responses: { 200: jsonContent(AgentRunResponseSchema, 'Successful Response'), ...limited, ...errorResponses },
 })
 export const listAgentRunsRoute = createRoute({
-  method: 'get', path: '/organizations/{org_id}/agent/runs', tags, summary: 'List Agent Runs',
+  method: 'get',
+  path: '/organizations/{org_id}/agent/runs',
+  tags,
+  summary: 'List Agent Runs',
   request: {
     params: OrgParamsSchema,
     query: SkipLimitQuerySchema.extend({ user_id: z.coerce.number().int().optional(), source_type: z.enum(SOURCE_TYPES).optional() }),
@@ -43,24 +49,51 @@ export const listAgentRunsRoute = createRoute({
   responses: { 200: jsonContent(AgentRunPageSchema, 'Successful Response'), ...limited, ...errorResponses },
 })
 export const resumeAgentRunRoute = createRoute({
-  method: 'post', path: '/organizations/{org_id}/agent/run/resume', tags,
+  method: 'post',
+  path: '/organizations/{org_id}/agent/run/resume',
+  tags,
   summary: 'Resume Agent Run: answers a PAUSED run, or continues a finished one in a new run of the same thread',
   request: { params: OrgParamsSchema, body: jsonBody(ResumeAgentRunInputSchema) },
   responses: { 200: jsonContent(AgentRunResponseSchema, 'Successful Response'), ...limited, ...errorResponses },
 })
 export const agentRunLogsRoute = createRoute({
-  method: 'get', path: '/alpha/organizations/{org_id}/agent/run/{agent_run_id}/logs', tags, summary: 'Get Agent Run Logs',
-  request: { params: RunParams, query: SkipLimitQuerySchema.extend({ reverse: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }) },
+  method: 'get',
+  path: '/alpha/organizations/{org_id}/agent/run/{agent_run_id}/logs',
+  tags,
+  summary: 'Get Agent Run Logs',
+  request: {
+    params: RunParams,
+    query: SkipLimitQuerySchema.extend({
+      reverse: z
+        .enum(['true', 'false'])
+        .default('false')
+        .transform((v) => v === 'true'),
+    }),
+  },
   responses: { 200: jsonContent(AgentRunWithLogsSchema, 'Successful Response'), ...limited, ...errorResponses },
 })
 export const listOrgUsersRoute = createRoute({
-  method: 'get', path: '/organizations/{org_id}/users', tags: ['Users'], summary: 'Get Users',
+  method: 'get',
+  path: '/organizations/{org_id}/users',
+  tags: ['Users'],
+  summary: 'Get Users',
   request: { params: OrgParamsSchema, query: SkipLimitQuerySchema },
   responses: { 200: jsonContent(fastapiPageOf(UserSchema, 'Page_UserResponse_'), 'Successful Response'), ...errorResponses },
 })
 export const getOrgUserRoute = createRoute({
-  method: 'get', path: '/organizations/{org_id}/users/{user_id}', tags: ['Users'], summary: 'Get User',
-  request: { params: OrgParamsSchema.extend({ user_id: z.coerce.number().int().positive().openapi({ param: { name: 'user_id', in: 'path' } }) }) },
+  method: 'get',
+  path: '/organizations/{org_id}/users/{user_id}',
+  tags: ['Users'],
+  summary: 'Get User',
+  request: {
+    params: OrgParamsSchema.extend({
+      user_id: z.coerce
+        .number()
+        .int()
+        .positive()
+        .openapi({ param: { name: 'user_id', in: 'path' } }),
+    }),
+  },
   responses: { 200: jsonContent(UserSchema, 'Successful Response'), ...errorResponses },
 })
 
@@ -94,7 +127,15 @@ export const codegenRoutes = new OpenAPIHono<OrgEnv>()
     const { skip, limit, user_id, source_type } = c.req.valid('query')
     const channels = source_type === undefined ? undefined : source_type === 'CHAT' ? ['session'] : source_type === 'API' ? ['codegen', 'api', 'acp', 'cron'] : []
     const page = await runsDb.listRuns(c.var.db, c.var.orgId, { createdBy: user_id, channels }, limit, skip)
-    return c.json(fastapiPage(page.items.map((r) => toAgentRun(r, webUrl(c, r))), page.total, skip, limit), 200)
+    return c.json(
+      fastapiPage(
+        page.items.map((r) => toAgentRun(r, webUrl(c, r))),
+        page.total,
+        skip,
+        limit,
+      ),
+      200,
+    )
   })
   .openapi(resumeAgentRunRoute, async (c) => {
     const { agent_run_id, prompt } = c.req.valid('json')
@@ -123,14 +164,27 @@ export const codegenRoutes = new OpenAPIHono<OrgEnv>()
     const { skip, limit, reverse } = c.req.valid('query')
     const row = await runsDb.getRunByNumber(c.var.db, c.var.orgId, c.req.valid('param').agent_run_id)
     const logs = await service.runLogs(c.env, row.id, skip, limit, reverse)
-    const page = fastapiPage(logs.items.map((e) => toAgentRunLog(row.number, e)), logs.total, skip, limit)
+    const page = fastapiPage(
+      logs.items.map((e) => toAgentRunLog(row.number, e)),
+      logs.total,
+      skip,
+      limit,
+    )
     const { summary: _s, source_type: _t, github_pull_requests: _g, ...run } = toAgentRun(row, webUrl(c, row))
     return c.json({ ...run, logs: page.items, total_logs: page.total, page: page.page, size: page.size, pages: page.pages }, 200)
   })
   .openapi(listOrgUsersRoute, async (c) => {
     const { skip, limit } = c.req.valid('query')
     const page = await listOrgUsers(c.var.db, c.var.orgId, limit, skip)
-    return c.json(fastapiPage(page.items.map((r) => toUserResponse(r.user, r.role)), page.total, skip, limit), 200)
+    return c.json(
+      fastapiPage(
+        page.items.map((r) => toUserResponse(r.user, r.role)),
+        page.total,
+        skip,
+        limit,
+      ),
+      200,
+    )
   })
   .openapi(getOrgUserRoute, async (c) => {
     const row = await getOrgUser(c.var.db, c.var.orgId, c.req.valid('param').user_id)

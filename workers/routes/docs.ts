@@ -21,9 +21,7 @@ export function docsConfig(env: Pick<Env, 'DEV_API_KEY'>) {
     mcp: { disabled: true },
     showToolbar: 'never' as const,
     showDeveloperTools: 'never' as const,
-    ...(env.DEV_API_KEY
-      ? { authentication: { preferredSecurityScheme: 'apiKey', securitySchemes: { apiKey: { token: env.DEV_API_KEY } } } }
-      : {}),
+    ...(env.DEV_API_KEY ? { authentication: { preferredSecurityScheme: 'apiKey', securitySchemes: { apiKey: { token: env.DEV_API_KEY } } } } : {}),
   }
 }
 
@@ -46,6 +44,9 @@ export function docsRoutes(parts: DialectPart[], version: string) {
       return c.json(doc, 200)
     })
   }
-  app.get('/docs', Scalar<AppEnv>((c) => docsConfig(c.env)))
+  app.get(
+    '/docs',
+    Scalar<AppEnv>((c) => docsConfig(c.env)),
+  )
   return app
 }

@@ -20,14 +20,20 @@ const responses = {
 }
 
 export const listInstancesRoute = createRoute({
-  method: 'get', path: '/AgentInstance/{agentCode}', tags: ['AgentInstance'],
+  method: 'get',
+  path: '/AgentInstance/{agentCode}',
+  tags: ['AgentInstance'],
   summary: 'Gets a paginated list of agent instances (all versions)',
-  request: { params: InstanceParams, query: InstanceQuery }, responses,
+  request: { params: InstanceParams, query: InstanceQuery },
+  responses,
 })
 export const listVersionInstancesRoute = createRoute({
-  method: 'get', path: '/AgentInstance/{agentCode}/{agentVersion}', tags: ['AgentInstance'],
+  method: 'get',
+  path: '/AgentInstance/{agentCode}/{agentVersion}',
+  tags: ['AgentInstance'],
   summary: 'Gets a paginated list of agent instances for a given agent version',
-  request: { params: InstanceVersionParams, query: InstanceQuery }, responses,
+  request: { params: InstanceVersionParams, query: InstanceQuery },
+  responses,
 })
 
 function toInstance(base: string, r: RunRow): AgentInstance {

@@ -7,12 +7,18 @@ import { errorResponses, jsonBody, jsonContent, OrgParamsSchema } from '../schem
 import { ModelSettingsSchema, PutModelSettingsSchema } from '../schemas/organizations'
 
 export const getModelSettingsRoute = createRoute({
-  method: 'get', path: '/organizations/{org_id}/model-settings', tags: ['Organizations'], summary: "The org's OpenAI-compatible endpoint for openai/* models",
+  method: 'get',
+  path: '/organizations/{org_id}/model-settings',
+  tags: ['Organizations'],
+  summary: "The org's OpenAI-compatible endpoint for openai/* models",
   request: { params: OrgParamsSchema },
   responses: { 200: jsonContent(ModelSettingsSchema, 'Settings (the key is never shown)'), ...errorResponses },
 })
 export const putModelSettingsRoute = createRoute({
-  method: 'put', path: '/organizations/{org_id}/model-settings', tags: ['Organizations'], summary: 'Set the endpoint and key (owners only)',
+  method: 'put',
+  path: '/organizations/{org_id}/model-settings',
+  tags: ['Organizations'],
+  summary: 'Set the endpoint and key (owners only)',
   request: { params: OrgParamsSchema, body: jsonBody(PutModelSettingsSchema) },
   responses: { 200: jsonContent(ModelSettingsSchema, 'Settings'), ...errorResponses },
 })

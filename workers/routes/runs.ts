@@ -16,32 +16,50 @@ const ListQuery = PaginationQuerySchema.extend({
 const conflict = { 409: jsonContent(ErrorSchema, 'The run is not in a state for this') }
 
 export const listRunsRoute = createRoute({
-  method: 'get', path: '/organizations/{org_id}/runs', tags, summary: 'Runs of every channel, newest first',
+  method: 'get',
+  path: '/organizations/{org_id}/runs',
+  tags,
+  summary: 'Runs of every channel, newest first',
   request: { params: OrgParamsSchema, query: ListQuery },
   responses: { 200: jsonContent(pageOf(RunSchema, 'RunList'), 'A page of runs'), ...errorResponses },
 })
 export const getRunRoute = createRoute({
-  method: 'get', path: '/organizations/{org_id}/runs/{run_id}', tags, summary: 'A run: status, output, usage, cost',
+  method: 'get',
+  path: '/organizations/{org_id}/runs/{run_id}',
+  tags,
+  summary: 'A run: status, output, usage, cost',
   request: { params: RunParams },
   responses: { 200: jsonContent(RunSchema, 'The run'), ...errorResponses },
 })
 export const streamRunRoute = createRoute({
-  method: 'get', path: '/organizations/{org_id}/runs/{run_id}/stream', tags, summary: 'SSE of the run (Last-Event-ID resumable)',
+  method: 'get',
+  path: '/organizations/{org_id}/runs/{run_id}/stream',
+  tags,
+  summary: 'SSE of the run (Last-Event-ID resumable)',
   request: { params: RunParams },
   responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errorResponses },
 })
 export const waitRunRoute = createRoute({
-  method: 'get', path: '/organizations/{org_id}/runs/{run_id}/wait', tags, summary: 'Block until the run ends or is interrupted',
+  method: 'get',
+  path: '/organizations/{org_id}/runs/{run_id}/wait',
+  tags,
+  summary: 'Block until the run ends or is interrupted',
   request: { params: RunParams, query: z.object({ timeout: z.coerce.number().min(0).max(300).default(30) }) },
   responses: { 200: jsonContent(TurnSchema, 'The run, live'), ...errorResponses },
 })
 export const cancelRunRoute = createRoute({
-  method: 'post', path: '/organizations/{org_id}/runs/{run_id}/cancel', tags, summary: 'Cancel (idempotent)',
+  method: 'post',
+  path: '/organizations/{org_id}/runs/{run_id}/cancel',
+  tags,
+  summary: 'Cancel (idempotent)',
   request: { params: RunParams },
   responses: { 200: jsonContent(TurnSchema, 'The run, live'), ...errorResponses },
 })
 export const resumeRunRoute = createRoute({
-  method: 'post', path: '/organizations/{org_id}/runs/{run_id}/resume', tags, summary: 'Answer the question an interrupted run waits on',
+  method: 'post',
+  path: '/organizations/{org_id}/runs/{run_id}/resume',
+  tags,
+  summary: 'Answer the question an interrupted run waits on',
   request: { params: RunParams, body: jsonBody(z.strictObject({ answer: z.string().min(1).max(100_000) }).openapi('ResumeRunRequest')) },
   responses: { 202: jsonContent(TurnSchema, 'Resumed'), ...conflict, ...errorResponses },
 })

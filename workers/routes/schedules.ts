@@ -10,13 +10,62 @@ import { CreateScheduleSchema, PatchScheduleSchema, ScheduleSchema, toSchedule }
 const tags = ['Schedules']
 const Params = OrgParamsSchema.extend({ schedule_id: IdSchema.openapi({ param: { name: 'schedule_id', in: 'path' } }) })
 
-export const createScheduleRoute = createRoute({ method: 'post', path: '/organizations/{org_id}/schedules', tags, summary: 'Create a schedule (5-field cron in an IANA time zone)', request: { params: OrgParamsSchema, body: jsonBody(CreateScheduleSchema) }, responses: { 201: jsonContent(ScheduleSchema, 'The schedule'), ...errorResponses } })
-export const listSchedulesRoute = createRoute({ method: 'get', path: '/organizations/{org_id}/schedules', tags, summary: 'List schedules', request: { params: OrgParamsSchema, query: PaginationQuerySchema }, responses: { 200: jsonContent(pageOf(ScheduleSchema, 'ScheduleList'), 'A page of schedules'), ...errorResponses } })
-export const getScheduleRoute = createRoute({ method: 'get', path: '/organizations/{org_id}/schedules/{schedule_id}', tags, summary: 'Get a schedule', request: { params: Params }, responses: { 200: jsonContent(ScheduleSchema, 'The schedule'), ...errorResponses } })
-export const patchScheduleRoute = createRoute({ method: 'patch', path: '/organizations/{org_id}/schedules/{schedule_id}', tags, summary: 'Update a schedule', request: { params: Params, body: jsonBody(PatchScheduleSchema) }, responses: { 200: jsonContent(ScheduleSchema, 'The schedule'), ...errorResponses } })
-export const deleteScheduleRoute = createRoute({ method: 'delete', path: '/organizations/{org_id}/schedules/{schedule_id}', tags, summary: 'Delete a schedule', request: { params: Params }, responses: { 204: { description: 'Deleted' }, ...errorResponses } })
-export const runScheduleRoute = createRoute({ method: 'post', path: '/organizations/{org_id}/schedules/{schedule_id}/run', tags, summary: 'Run now (does not move next_run_at)', request: { params: Params }, responses: { 202: jsonContent(RunSchema, 'The run'), ...errorResponses } })
-export const executionsRoute = createRoute({ method: 'get', path: '/organizations/{org_id}/schedules/{schedule_id}/executions', tags, summary: 'Runs this schedule started, newest first', request: { params: Params, query: PaginationQuerySchema }, responses: { 200: jsonContent(pageOf(RunSchema, 'ScheduleExecutions'), 'A page of runs'), ...errorResponses } })
+export const createScheduleRoute = createRoute({
+  method: 'post',
+  path: '/organizations/{org_id}/schedules',
+  tags,
+  summary: 'Create a schedule (5-field cron in an IANA time zone)',
+  request: { params: OrgParamsSchema, body: jsonBody(CreateScheduleSchema) },
+  responses: { 201: jsonContent(ScheduleSchema, 'The schedule'), ...errorResponses },
+})
+export const listSchedulesRoute = createRoute({
+  method: 'get',
+  path: '/organizations/{org_id}/schedules',
+  tags,
+  summary: 'List schedules',
+  request: { params: OrgParamsSchema, query: PaginationQuerySchema },
+  responses: { 200: jsonContent(pageOf(ScheduleSchema, 'ScheduleList'), 'A page of schedules'), ...errorResponses },
+})
+export const getScheduleRoute = createRoute({
+  method: 'get',
+  path: '/organizations/{org_id}/schedules/{schedule_id}',
+  tags,
+  summary: 'Get a schedule',
+  request: { params: Params },
+  responses: { 200: jsonContent(ScheduleSchema, 'The schedule'), ...errorResponses },
+})
+export const patchScheduleRoute = createRoute({
+  method: 'patch',
+  path: '/organizations/{org_id}/schedules/{schedule_id}',
+  tags,
+  summary: 'Update a schedule',
+  request: { params: Params, body: jsonBody(PatchScheduleSchema) },
+  responses: { 200: jsonContent(ScheduleSchema, 'The schedule'), ...errorResponses },
+})
+export const deleteScheduleRoute = createRoute({
+  method: 'delete',
+  path: '/organizations/{org_id}/schedules/{schedule_id}',
+  tags,
+  summary: 'Delete a schedule',
+  request: { params: Params },
+  responses: { 204: { description: 'Deleted' }, ...errorResponses },
+})
+export const runScheduleRoute = createRoute({
+  method: 'post',
+  path: '/organizations/{org_id}/schedules/{schedule_id}/run',
+  tags,
+  summary: 'Run now (does not move next_run_at)',
+  request: { params: Params },
+  responses: { 202: jsonContent(RunSchema, 'The run'), ...errorResponses },
+})
+export const executionsRoute = createRoute({
+  method: 'get',
+  path: '/organizations/{org_id}/schedules/{schedule_id}/executions',
+  tags,
+  summary: 'Runs this schedule started, newest first',
+  request: { params: Params, query: PaginationQuerySchema },
+  responses: { 200: jsonContent(pageOf(RunSchema, 'ScheduleExecutions'), 'A page of runs'), ...errorResponses },
+})
 
 export const scheduleRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(createScheduleRoute, async (c) => {
@@ -62,4 +111,3 @@ export const scheduleRoutes = new OpenAPIHono<OrgEnv>()
     const page = await schedulesDb.listExecutions(c.var.db, s.id, limit, offset)
     return c.json({ items: page.items.map(toRun), total: page.total, limit, offset }, 200)
   })
-

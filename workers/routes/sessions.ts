@@ -16,40 +16,58 @@ const tags = ['Sessions']
 const conflict = { 409: jsonContent(ErrorSchema, 'The turn is not in a state for this') }
 
 export const startTurnRoute = createRoute({
-  method: 'post', path: '/sessions/stream', tags,
+  method: 'post',
+  path: '/sessions/stream',
+  tags,
   summary: 'Start a turn (a new session unless session_id); read it over SSE',
   request: { body: jsonBody(StartTurnSchema) },
   responses: { 202: jsonContent(StartedSchema, 'The turn was accepted'), ...errorResponses },
 })
 export const getSessionRoute = createRoute({
-  method: 'get', path: '/sessions/{session_id}', tags, summary: 'A session with its messages and turns',
+  method: 'get',
+  path: '/sessions/{session_id}',
+  tags,
+  summary: 'A session with its messages and turns',
   request: { params: SessionParams },
   responses: { 200: jsonContent(SessionSchema, 'The session'), ...errorResponses },
 })
 export const getTurnRoute = createRoute({
-  method: 'get', path: '/sessions/{session_id}/turns/{turn_id}', tags, summary: 'A turn: status, output, usage and cost',
+  method: 'get',
+  path: '/sessions/{session_id}/turns/{turn_id}',
+  tags,
+  summary: 'A turn: status, output, usage and cost',
   request: { params: TurnParams },
   responses: { 200: jsonContent(TurnSchema, 'The turn'), ...errorResponses },
 })
 export const waitTurnRoute = createRoute({
-  method: 'get', path: '/sessions/{session_id}/turns/{turn_id}/wait', tags,
+  method: 'get',
+  path: '/sessions/{session_id}/turns/{turn_id}/wait',
+  tags,
   summary: 'Block until the turn ends or asks a question (or `timeout` seconds pass)',
   request: { params: TurnParams, query: WaitQuery },
   responses: { 200: jsonContent(TurnSchema, 'The turn'), ...errorResponses },
 })
 export const streamTurnRoute = createRoute({
-  method: 'get', path: '/sessions/{session_id}/turns/{turn_id}/stream', tags,
+  method: 'get',
+  path: '/sessions/{session_id}/turns/{turn_id}/stream',
+  tags,
   summary: 'SSE of the turn: replays after Last-Event-ID, then live; heartbeats; closes after `done`',
   request: { params: TurnParams },
   responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errorResponses },
 })
 export const resumeTurnRoute = createRoute({
-  method: 'post', path: '/sessions/{session_id}/turns/{turn_id}/resume', tags, summary: 'Answer the question the turn is waiting on',
+  method: 'post',
+  path: '/sessions/{session_id}/turns/{turn_id}/resume',
+  tags,
+  summary: 'Answer the question the turn is waiting on',
   request: { params: TurnParams, body: jsonBody(ResumeSchema) },
   responses: { 202: jsonContent(TurnSchema, 'Resumed'), ...conflict, ...errorResponses },
 })
 export const cancelTurnRoute = createRoute({
-  method: 'post', path: '/sessions/{session_id}/turns/{turn_id}/cancel', tags, summary: 'Cancel the turn (idempotent)',
+  method: 'post',
+  path: '/sessions/{session_id}/turns/{turn_id}/cancel',
+  tags,
+  summary: 'Cancel the turn (idempotent)',
   request: { params: TurnParams },
   responses: { 200: jsonContent(TurnSchema, 'Cancelled (or already ended)'), ...errorResponses },
 })
@@ -74,7 +92,9 @@ export const sessionRoutes = new OpenAPIHono<AuthedEnv>()
     const agentId = thread?.agentId ?? body.agent_id
     const agent = thread
       ? await agents.agentOrSystem(db, thread.orgId, agentId)
-      : agentId ? await agents.findAgentForUser(db, userId, agentId) : await agents.findSystemAgentForUser(db, userId, body.org_id)
+      : agentId
+        ? await agents.findAgentForUser(db, userId, agentId)
+        : await agents.findSystemAgentForUser(db, userId, body.org_id)
     const sessionId = thread?.id ?? crypto.randomUUID()
     const created = await service.createRun(db, c.env, {
       orgId: agent.orgId,
@@ -133,4 +153,3 @@ export const sessionRoutes = new OpenAPIHono<AuthedEnv>()
     const run = await turnOf(c, session_id, turn_id)
     return c.json(toTurn(await service.cancelRun(c.env, run.id, 'Cancelled by the user')), 200)
   })
-

@@ -5,7 +5,10 @@ import { errorResponses, jsonContent, OrgParamsSchema } from '../schemas/common'
 import { UsageSchema } from '../schemas/organizations'
 
 export const usageRoute = createRoute({
-  method: 'get', path: '/organizations/{org_id}/usage', tags: ['Organizations'], summary: "This month's spend against the monthly budget",
+  method: 'get',
+  path: '/organizations/{org_id}/usage',
+  tags: ['Organizations'],
+  summary: "This month's spend against the monthly budget",
   request: { params: OrgParamsSchema },
   responses: { 200: jsonContent(UsageSchema, 'Usage'), ...errorResponses },
 })

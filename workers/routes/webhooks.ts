@@ -17,12 +17,54 @@ function checkTarget(env: Env, url: string): void {
   if (refused) throw ApiError.invalid(['body', 'url'], `url is not allowed: ${refused}`, 'url_refused')
 }
 
-export const createWebhookRoute = createRoute({ method: 'post', path: '/organizations/{org_id}/webhooks', tags, summary: 'Create a webhook endpoint (the secret is shown once)', request: { params: OrgParamsSchema, body: jsonBody(CreateWebhookSchema) }, responses: { 201: jsonContent(NewWebhookSchema, 'The endpoint'), ...errorResponses } })
-export const listWebhooksRoute = createRoute({ method: 'get', path: '/organizations/{org_id}/webhooks', tags, summary: 'List webhook endpoints', request: { params: OrgParamsSchema, query: PaginationQuerySchema }, responses: { 200: jsonContent(pageOf(WebhookSchema, 'WebhookList'), 'A page'), ...errorResponses } })
-export const getWebhookRoute = createRoute({ method: 'get', path: '/organizations/{org_id}/webhooks/{webhook_id}', tags, summary: 'Get a webhook endpoint', request: { params: WebhookParams }, responses: { 200: jsonContent(WebhookSchema, 'The endpoint'), ...errorResponses } })
-export const patchWebhookRoute = createRoute({ method: 'patch', path: '/organizations/{org_id}/webhooks/{webhook_id}', tags, summary: 'Update a webhook endpoint', request: { params: WebhookParams, body: jsonBody(PatchWebhookSchema) }, responses: { 200: jsonContent(WebhookSchema, 'The endpoint'), ...errorResponses } })
-export const deleteWebhookRoute = createRoute({ method: 'delete', path: '/organizations/{org_id}/webhooks/{webhook_id}', tags, summary: 'Delete a webhook endpoint and its delivery log', request: { params: WebhookParams }, responses: { 204: { description: 'Deleted' }, ...errorResponses } })
-export const deliveriesRoute = createRoute({ method: 'get', path: '/organizations/{org_id}/webhooks/{webhook_id}/deliveries', tags, summary: 'Delivery log, newest first', request: { params: WebhookParams, query: PaginationQuerySchema }, responses: { 200: jsonContent(pageOf(DeliverySchema, 'WebhookDeliveries'), 'A page'), ...errorResponses } })
+export const createWebhookRoute = createRoute({
+  method: 'post',
+  path: '/organizations/{org_id}/webhooks',
+  tags,
+  summary: 'Create a webhook endpoint (the secret is shown once)',
+  request: { params: OrgParamsSchema, body: jsonBody(CreateWebhookSchema) },
+  responses: { 201: jsonContent(NewWebhookSchema, 'The endpoint'), ...errorResponses },
+})
+export const listWebhooksRoute = createRoute({
+  method: 'get',
+  path: '/organizations/{org_id}/webhooks',
+  tags,
+  summary: 'List webhook endpoints',
+  request: { params: OrgParamsSchema, query: PaginationQuerySchema },
+  responses: { 200: jsonContent(pageOf(WebhookSchema, 'WebhookList'), 'A page'), ...errorResponses },
+})
+export const getWebhookRoute = createRoute({
+  method: 'get',
+  path: '/organizations/{org_id}/webhooks/{webhook_id}',
+  tags,
+  summary: 'Get a webhook endpoint',
+  request: { params: WebhookParams },
+  responses: { 200: jsonContent(WebhookSchema, 'The endpoint'), ...errorResponses },
+})
+export const patchWebhookRoute = createRoute({
+  method: 'patch',
+  path: '/organizations/{org_id}/webhooks/{webhook_id}',
+  tags,
+  summary: 'Update a webhook endpoint',
+  request: { params: WebhookParams, body: jsonBody(PatchWebhookSchema) },
+  responses: { 200: jsonContent(WebhookSchema, 'The endpoint'), ...errorResponses },
+})
+export const deleteWebhookRoute = createRoute({
+  method: 'delete',
+  path: '/organizations/{org_id}/webhooks/{webhook_id}',
+  tags,
+  summary: 'Delete a webhook endpoint and its delivery log',
+  request: { params: WebhookParams },
+  responses: { 204: { description: 'Deleted' }, ...errorResponses },
+})
+export const deliveriesRoute = createRoute({
+  method: 'get',
+  path: '/organizations/{org_id}/webhooks/{webhook_id}/deliveries',
+  tags,
+  summary: 'Delivery log, newest first',
+  request: { params: WebhookParams, query: PaginationQuerySchema },
+  responses: { 200: jsonContent(pageOf(DeliverySchema, 'WebhookDeliveries'), 'A page'), ...errorResponses },
+})
 
 export const webhookRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(createWebhookRoute, async (c) => {

@@ -18,8 +18,7 @@ export const RETRY_MS = 1000
  * event of each blank-line-ended block and fail on one without data. So `retry:` rides in the first
  * real event's block, never in a block of its own.
  */
-export const sseFrame = (f: SseFrame, withRetry = false): string =>
-  `${withRetry ? `retry: ${RETRY_MS}\n` : ''}id: ${f.id}\nevent: ${f.event}\ndata: ${JSON.stringify(f.data)}\n\n`
+export const sseFrame = (f: SseFrame, withRetry = false): string => `${withRetry ? `retry: ${RETRY_MS}\n` : ''}id: ${f.id}\nevent: ${f.event}\ndata: ${JSON.stringify(f.data)}\n\n`
 
 /** Encodes frames; the first one of a connection carries `retry:`. */
 export const sseFrames = (frames: SseFrame[], first: boolean): string => frames.map((f, i) => sseFrame(f, first && i === 0)).join('')

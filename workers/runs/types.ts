@@ -24,18 +24,7 @@ export const TRANSITIONS: Record<RunStatus, readonly RunStatus[]> = {
   timeout: [],
 }
 
-export const EVENT_TYPES = [
-  'status',
-  'message_delta',
-  'message',
-  'tool_call',
-  'tool_result',
-  'artifact',
-  'interrupt',
-  'usage',
-  'error',
-  'done',
-] as const
+export const EVENT_TYPES = ['status', 'message_delta', 'message', 'tool_call', 'tool_result', 'artifact', 'interrupt', 'usage', 'error', 'done'] as const
 export type EventType = (typeof EVENT_TYPES)[number]
 
 export interface RunEvent {

@@ -27,5 +27,4 @@ const BY_KEY = new Map(CONNECTORS.map((c) => [c.key, c]))
 export const getConnector = (key: string): Connector | undefined => BY_KEY.get(key)
 
 /** Services reachable through a set of connector keys (a credential is usable if its service is here). */
-export const servicesOf = (keys: readonly string[]): string[] =>
-  [...new Set(keys.flatMap((k) => BY_KEY.get(k)?.service ?? []))]
+export const servicesOf = (keys: readonly string[]): string[] => [...new Set(keys.flatMap((k) => BY_KEY.get(k)?.service ?? []))]

@@ -25,7 +25,10 @@ const RunCreate = z.object({
     .object({ timeout_seconds: z.number().int().min(1).max(3600).optional(), model: z.string().max(200).optional() })
     .catchall(JsonSchema)
     .nullish(),
-  webhook: z.url({ protocol: /^https?$/ }).max(2048).nullish(),
+  webhook: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .nullish(),
   stream_mode: z.union([StreamMode, z.array(StreamMode)]).nullish(),
   on_disconnect: z.enum(['cancel', 'continue']).default('cancel'),
   multitask_strategy: z.enum(['reject', 'rollback', 'interrupt', 'enqueue']).default('reject'),
@@ -47,9 +50,7 @@ export const AgentSearchSchema = z
   .object({ name: z.string().max(200).optional(), version: z.string().max(50).optional(), limit: z.number().int().min(1).max(1000).default(10), offset: z.number().int().min(0).default(0) })
   .openapi('AgentSearchRequest')
 
-export const ThreadCreateSchema = z
-  .object({ thread_id: Uuid.optional(), metadata: Metadata.optional(), if_exists: z.enum(['raise', 'do_nothing']).default('raise') })
-  .openapi('ThreadCreate')
+export const ThreadCreateSchema = z.object({ thread_id: Uuid.optional(), metadata: Metadata.optional(), if_exists: z.enum(['raise', 'do_nothing']).default('raise') }).openapi('ThreadCreate')
 
 const MessageSchema = z.object({ role: z.string().min(1), content: z.union([z.string(), z.array(JsonSchema)]), id: z.string().optional(), metadata: Metadata.optional() })
 
@@ -57,7 +58,10 @@ export const ThreadPatchSchema = z
   .object({
     checkpoint: z.object({ checkpoint_id: z.string() }).optional(),
     metadata: Metadata.optional(),
-    values: z.object({ messages: z.array(MessageSchema).optional() }).catchall(JsonSchema).optional(),
+    values: z
+      .object({ messages: z.array(MessageSchema).optional() })
+      .catchall(JsonSchema)
+      .optional(),
     messages: z.array(MessageSchema).optional(),
   })
   .openapi('ThreadPatch')
@@ -86,10 +90,25 @@ export const ResumePayloadSchema = AnyJson.openapi('ResumePayloadSchema')
 
 export const HistoryQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(10), before: z.string().max(64).optional() })
 
-export const ThreadParams = z.object({ thread_id: z.string().max(64).openapi({ param: { name: 'thread_id', in: 'path' } }) })
-export const RunParams = z.object({ run_id: z.string().max(64).openapi({ param: { name: 'run_id', in: 'path' } }) })
+export const ThreadParams = z.object({
+  thread_id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'thread_id', in: 'path' } }),
+})
+export const RunParams = z.object({
+  run_id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'run_id', in: 'path' } }),
+})
 export const ThreadRunParams = ThreadParams.extend(RunParams.shape)
-export const AgentParams = z.object({ agent_id: z.string().max(64).openapi({ param: { name: 'agent_id', in: 'path' } }) })
+export const AgentParams = z.object({
+  agent_id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'agent_id', in: 'path' } }),
+})
 
 /**
  * The text a run starts from: a string input as is; an object's `input`/`message`/`query`/`prompt`

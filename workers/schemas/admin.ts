@@ -3,19 +3,13 @@ import type { Organization } from '../db/tenancy'
 
 export const CreateOrgSchema = z.strictObject({ name: z.string().trim().min(1).max(200) }).openapi('AdminCreateOrganization')
 
-export const CreateUserSchema = z
-  .strictObject({ email: z.email().max(320), name: z.string().max(200).nullish() })
-  .openapi('AdminCreateUser')
+export const CreateUserSchema = z.strictObject({ email: z.email().max(320), name: z.string().max(200).nullish() }).openapi('AdminCreateUser')
 
-export const AddMemberSchema = z
-  .strictObject({ user_id: z.number().int().positive(), role: z.enum(['owner', 'member']).default('member') })
-  .openapi('AdminAddMember')
+export const AddMemberSchema = z.strictObject({ user_id: z.number().int().positive(), role: z.enum(['owner', 'member']).default('member') }).openapi('AdminAddMember')
 
 export const RateLimitSchema = z.number().int().min(1).max(1_000_000).nullish()
 
-export const CreateKeySchema = z
-  .strictObject({ name: z.string().trim().min(1).max(200), rate_limit_per_minute: RateLimitSchema })
-  .openapi('AdminCreateApiKey')
+export const CreateKeySchema = z.strictObject({ name: z.string().trim().min(1).max(200), rate_limit_per_minute: RateLimitSchema }).openapi('AdminCreateApiKey')
 
 export const PatchOrgSchema = z
   .strictObject({
@@ -25,9 +19,20 @@ export const PatchOrgSchema = z
   })
   .openapi('AdminPatchOrganization')
 
-export const UserParams = z.object({ user_id: z.coerce.number().int().positive().openapi({ param: { name: 'user_id', in: 'path' } }) })
+export const UserParams = z.object({
+  user_id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'user_id', in: 'path' } }),
+})
 
-export const KeyParams = z.object({ key_id: z.string().max(64).openapi({ param: { name: 'key_id', in: 'path' } }) })
+export const KeyParams = z.object({
+  key_id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'key_id', in: 'path' } }),
+})
 
 export const AdminOrgSchema = z
   .object({
@@ -49,9 +54,7 @@ export const toAdminOrg = (o: Organization) => ({
   created_at: o.createdAt,
 })
 
-export const AdminUserSchema = z
-  .object({ id: z.number().int(), email: z.string(), name: z.string().nullable(), created_at: z.string() })
-  .openapi('AdminUser')
+export const AdminUserSchema = z.object({ id: z.number().int(), email: z.string(), name: z.string().nullable(), created_at: z.string() }).openapi('AdminUser')
 
 export const NewKeySchema = z
   .object({ id: z.string(), name: z.string(), prefix: z.string(), created_at: z.string(), key: z.string().openapi({ description: 'Shown once; only its hash is stored.' }) })

@@ -19,7 +19,10 @@ const profile = {
   name: z.string().trim().min(1).max(200).openapi({ example: 'Marketplace Manager' }),
   description: z.string().max(2000).nullish(),
   system_prompt: z.string().max(100_000).nullish(),
-  avatar_url: z.url({ protocol: /^https?$/ }).max(2048).nullish(),
+  avatar_url: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .nullish(),
   model: ModelIdSchema.optional(),
   is_enabled: z.boolean().optional(),
 }
@@ -27,9 +30,7 @@ const profile = {
 export const CreateAgentSchema = z.strictObject({ ...profile, code: AgentCodeSchema.optional() }).openapi('CreateAgentRequest')
 export type CreateAgent = z.infer<typeof CreateAgentSchema>
 
-export const PatchAgentSchema = z
-  .strictObject({ ...profile, name: profile.name.optional() })
-  .openapi('PatchAgentRequest')
+export const PatchAgentSchema = z.strictObject({ ...profile, name: profile.name.optional() }).openapi('PatchAgentRequest')
 export type PatchAgent = z.infer<typeof PatchAgentSchema>
 
 /** A create or patch body in row names (undefined: unchanged; null: cleared). */
@@ -68,9 +69,7 @@ export const AgentListSchema = pageOf(AgentSchema, 'AgentList')
 
 export const AgentParamsSchema = OrgParamsSchema.extend({ agent_id: IdSchema.openapi({ param: { name: 'agent_id', in: 'path' } }) })
 
-export const PutConnectorsSchema = z
-  .strictObject({ connector_keys: z.array(z.string().max(64)).max(64) })
-  .openapi('PutConnectorsRequest')
+export const PutConnectorsSchema = z.strictObject({ connector_keys: z.array(z.string().max(64)).max(64) }).openapi('PutConnectorsRequest')
 
 export function toAgent(row: typeof agents.$inferSelect): Agent {
   return {

@@ -8,8 +8,7 @@ export const PaginationQuerySchema = z.object({
 })
 
 /** Every list answers the same envelope. */
-export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
-  z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }).openapi(name)
+export const pageOf = <T extends z.ZodType>(item: T, name: string) => z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }).openapi(name)
 
 /** FastAPI-style paging (Codegen): `skip`/`limit` in, `{items, total, page, size, pages}` out. */
 export const SkipLimitQuerySchema = z.object({
@@ -29,7 +28,11 @@ export const fastapiPage = <T>(items: T[], total: number, skip: number, limit: n
 })
 
 export const OrgParamsSchema = z.object({
-  org_id: z.coerce.number().int().positive().openapi({ param: { name: 'org_id', in: 'path' }, example: 1 }),
+  org_id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'org_id', in: 'path' }, example: 1 }),
 })
 
 /** Ids we mint are UUIDs; anything else simply does not exist (404, not 422). */
@@ -42,9 +45,7 @@ const FieldIssueSchema = z.object({
 })
 
 export const ValidationErrorSchema = z.object({ detail: z.array(FieldIssueSchema) }).openapi('HTTPValidationError')
-export const ErrorSchema = z
-  .object({ detail: z.string(), message: z.string(), status_code: z.number().int(), code: z.string(), request_id: z.string().optional() })
-  .openapi('Error')
+export const ErrorSchema = z.object({ detail: z.string(), message: z.string(), status_code: z.number().int(), code: z.string(), request_id: z.string().optional() }).openapi('Error')
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },

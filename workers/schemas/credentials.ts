@@ -7,7 +7,10 @@ import { AgentParamsSchema } from './agents'
 export const CreateCredentialSchema = z
   .strictObject({
     service_name: z.string().min(1).max(64).openapi({ example: 'wildberries' }),
-    instance_id: z.string().regex(/^[\w.:-]{1,128}$/, 'instance_id must be 1-128 of letters, digits, "_", ".", ":" or "-"').openapi({ example: 'wb_main' }),
+    instance_id: z
+      .string()
+      .regex(/^[\w.:-]{1,128}$/, 'instance_id must be 1-128 of letters, digits, "_", ".", ":" or "-"')
+      .openapi({ example: 'wb_main' }),
     account_label: z.string().max(200).nullish().openapi({ example: 'WB Seller — main' }),
     secret: z.string().min(1).max(16_384).openapi({ description: 'Token or password. Stored encrypted; never returned.', example: 'wb-token-…' }),
   })
@@ -50,9 +53,7 @@ export const AvailableCredentialSchema = z
 
 export const ScopesSchema = z.strictObject({ read: z.boolean().default(true), write: z.boolean().default(true) }).openapi('GrantScopes')
 
-export const CreateGrantSchema = z
-  .strictObject({ credential_id: IdSchema, scopes: ScopesSchema.optional() })
-  .openapi('CreateGrantRequest')
+export const CreateGrantSchema = z.strictObject({ credential_id: IdSchema, scopes: ScopesSchema.optional() }).openapi('CreateGrantRequest')
 
 export const GrantSchema = z
   .object({

@@ -35,21 +35,37 @@ export const AgentInstancePageSchema = z
   .openapi('AgentInstancePage')
 
 export const InstanceParams = z.object({
-  agentCode: z.string().min(1).max(64).openapi({ param: { name: 'agentCode', in: 'path' } }),
+  agentCode: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'agentCode', in: 'path' } }),
 })
 
 export const InstanceVersionParams = InstanceParams.extend({
-  agentVersion: z.coerce.number().int().min(1).openapi({ param: { name: 'agentVersion', in: 'path' } }),
+  agentVersion: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .openapi({ param: { name: 'agentVersion', in: 'path' } }),
 })
 
 export const InstanceQuery = z.object({
   userIdentifier: z.string().max(256).optional(),
   groupIdentifier: z.string().max(256).optional(),
   search: z.string().max(200).optional(),
-  sort: z.string().regex(/^(asc|desc)$/i, 'sort must be "asc" or "desc"').optional(),
+  sort: z
+    .string()
+    .regex(/^(asc|desc)$/i, 'sort must be "asc" or "desc"')
+    .optional(),
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   // Larger pages are capped, not refused (seed 004: "default 20").
-  pageSize: z.coerce.number().int().min(1).default(20).transform((n) => Math.min(n, MAX_INSTANCE_PAGE_SIZE)),
+  pageSize: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .transform((n) => Math.min(n, MAX_INSTANCE_PAGE_SIZE)),
   culture: z.string().max(16).optional(),
   orgId: z.coerce.number().int().positive().optional().openapi({ description: 'Only when the agent code exists in several of your organizations.' }),
 })

@@ -4,7 +4,11 @@ export const ModelSettingsSchema = z.object({ openai_base_url: z.string().nullab
 
 export const PutModelSettingsSchema = z
   .strictObject({
-    openai_base_url: z.url({ protocol: /^https?$/ }).max(2048).nullish().openapi({ description: 'OpenAI-compatible base URL, e.g. https://api.groq.com/openai/v1; null: the deployment default' }),
+    openai_base_url: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .nullish()
+      .openapi({ description: 'OpenAI-compatible base URL, e.g. https://api.groq.com/openai/v1; null: the deployment default' }),
     openai_api_key: z.string().min(1).max(1000).nullish().openapi({ description: 'Stored encrypted, never returned; null clears it' }),
   })
   .openapi('PutModelSettings')

@@ -2,12 +2,8 @@ import { z } from '@hono/zod-openapi'
 import type { RunRow } from '../db/runs'
 import { RUN_STATUSES, type RunSnapshot } from '../runs/types'
 
-export const UsageSchema = z
-  .object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int(), total_tokens: z.number().int() })
-  .openapi('Usage')
-export const CostsSchema = z
-  .object({ prompt: z.number(), completion: z.number(), services: z.number(), total: z.number(), currency: z.string() })
-  .openapi('Costs')
+export const UsageSchema = z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int(), total_tokens: z.number().int() }).openapi('Usage')
+export const CostsSchema = z.object({ prompt: z.number(), completion: z.number(), services: z.number(), total: z.number(), currency: z.string() }).openapi('Costs')
 
 export const TurnSchema = z
   .object({

@@ -12,11 +12,7 @@ export const CronSchema = z
   })
   .openapi({ example: '0 9 * * 1-5' })
 
-export const TimeZoneSchema = z
-  .string()
-  .max(64)
-  .refine(isTimeZone, { message: 'timezone must be an IANA time zone such as Europe/Berlin' })
-  .openapi({ example: 'Europe/Berlin' })
+export const TimeZoneSchema = z.string().max(64).refine(isTimeZone, { message: 'timezone must be an IANA time zone such as Europe/Berlin' }).openapi({ example: 'Europe/Berlin' })
 
 export const CreateScheduleSchema = z
   .strictObject({

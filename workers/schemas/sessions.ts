@@ -12,9 +12,7 @@ export const StartTurnSchema = z
   })
   .openapi('StartTurnRequest')
 
-export const StartedSchema = z
-  .object({ session_id: z.string(), turn_id: z.string(), status: z.enum(['started', 'queued']) })
-  .openapi('TurnStarted')
+export const StartedSchema = z.object({ session_id: z.string(), turn_id: z.string(), status: z.enum(['started', 'queued']) }).openapi('TurnStarted')
 
 export const SessionSchema = z
   .object({

@@ -30,9 +30,7 @@ export const OrganizationSchema = z
   })
   .openapi('OrganizationResponse')
 
-export const ConnectorSchema = z
-  .object({ key: z.string(), title: z.string(), service: z.string(), base_url: z.string().nullable(), description: z.string() })
-  .openapi('Connector')
+export const ConnectorSchema = z.object({ key: z.string(), title: z.string(), service: z.string(), base_url: z.string().nullable(), description: z.string() }).openapi('Connector')
 
 export const toUserResponse = (user: User, role: string | null): z.infer<typeof UserSchema> => ({
   id: user.id,

@@ -13,9 +13,7 @@ export const CreateWebhookSchema = z.strictObject({ url: WebhookUrlSchema, event
 
 export const PatchWebhookSchema = z.strictObject({ url: WebhookUrlSchema.optional(), event_types: WebhookEventsSchema.optional(), enabled: z.boolean().optional() }).openapi('PatchWebhookRequest')
 
-export const WebhookSchema = z
-  .object({ id: z.string(), url: z.string(), event_types: z.array(z.string()), enabled: z.boolean(), created_at: z.string() })
-  .openapi('Webhook')
+export const WebhookSchema = z.object({ id: z.string(), url: z.string(), event_types: z.array(z.string()), enabled: z.boolean(), created_at: z.string() }).openapi('Webhook')
 
 export const NewWebhookSchema = WebhookSchema.extend({ secret: z.string().openapi({ description: 'Shown once: verify x-agentplane-signature with it.' }) }).openapi('NewWebhook')
 

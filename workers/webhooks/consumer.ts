@@ -43,7 +43,10 @@ export async function consumeWebhooks(batch: MessageBatch<unknown>, env: Env): P
 async function fanOut(env: Env, m: Extract<WebhookMessage, { kind: 'event' }>): Promise<undefined> {
   const db = createDb(env.DB)
   const [endpoints, run] = await Promise.all([
-    db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.orgId, m.org_id), eq(webhookEndpoints.enabled, true))),
+    db
+      .select()
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.orgId, m.org_id), eq(webhookEndpoints.enabled, true))),
     db.select().from(runs).where(eq(runs.id, m.run_id)).get(),
   ])
   const targets = endpoints.filter((e) => e.eventTypes.includes(m.event))
@@ -94,18 +97,23 @@ async function deliver(env: Env, deliveryId: string): Promise<number | undefined
       const secret = await decryptSecret(env.ENCRYPTION_KEY ?? '', row.e.secretCiphertext, endpointSecretContext(row.e.orgId, row.e.id))
       const at = Math.floor(Date.now() / 1000)
       // Signed deliveries never follow a redirect: a 3xx counts as a failed attempt.
-      const res = await guardedFetch(env, row.e.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'agentplane-webhooks/1',
-          'x-agentplane-event': row.d.eventType,
-          'x-agentplane-delivery': row.d.id,
-          'x-agentplane-signature': await signature(secret, row.d.payload, at),
+      const res = await guardedFetch(
+        env,
+        row.e.url,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'agentplane-webhooks/1',
+            'x-agentplane-event': row.d.eventType,
+            'x-agentplane-delivery': row.d.id,
+            'x-agentplane-signature': await signature(secret, row.d.payload, at),
+          },
+          body: row.d.payload,
+          signal: AbortSignal.timeout(10_000),
         },
-        body: row.d.payload,
-        signal: AbortSignal.timeout(10_000),
-      }, { maxRedirects: 0 })
+        { maxRedirects: 0 },
+      )
       code = res.status
       await res.body?.cancel()
     } catch (err) {

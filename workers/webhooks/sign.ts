@@ -12,5 +12,4 @@ export async function signature(secret: string, body: string, at: number): Promi
 }
 
 /** A new signing secret, shown once when the endpoint is created. */
-export const newWebhookSecret = (): string =>
-  `whsec_${[...crypto.getRandomValues(new Uint8Array(24))].map((b) => b.toString(16).padStart(2, '0')).join('')}`
+export const newWebhookSecret = (): string => `whsec_${[...crypto.getRandomValues(new Uint8Array(24))].map((b) => b.toString(16).padStart(2, '0')).join('')}`

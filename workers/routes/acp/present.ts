@@ -41,8 +41,7 @@ export const toDescriptor = (a: AgentRow) => ({
   },
 })
 
-const wireMessages = (messages: ChatMessage[]) =>
-  messages.filter((m) => m.role !== 'tool' || m.content !== null).map((m) => ({ role: m.role, content: m.content ?? '' }))
+const wireMessages = (messages: ChatMessage[]) => messages.filter((m) => m.role !== 'tool' || m.content !== null).map((m) => ({ role: m.role, content: m.content ?? '' }))
 
 export function toThread(row: ThreadRow, state: ThreadState) {
   return {

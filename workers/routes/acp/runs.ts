@@ -34,24 +34,136 @@ const noContent = { 204: { description: 'Done' } }
 const WAIT_MS = 300_000
 
 // Stateful (thread) runs
-export const createThreadRun = createRoute({ method: 'post', path: '/threads/{thread_id}/runs', tags, summary: 'Create a Run on a Thread', request: { params: ThreadParams, body: jsonBody(RunCreateStatefulSchema) }, responses: acpOk(AcpRunSchema, 'RunStateful') })
-export const streamNewThreadRun = createRoute({ method: 'post', path: '/threads/{thread_id}/runs/stream', tags, summary: 'Create a Run on a Thread and stream its output', request: { params: ThreadParams, body: jsonBody(RunCreateStatefulSchema) }, responses: sse })
-export const waitNewThreadRun = createRoute({ method: 'post', path: '/threads/{thread_id}/runs/wait', tags, summary: 'Create a Run on a Thread and wait for its output', request: { params: ThreadParams, body: jsonBody(RunCreateStatefulSchema) }, responses: acpOk(AcpRunWaitSchema, 'RunWaitResponseStateful') })
-export const listThreadRuns = createRoute({ method: 'get', path: '/threads/{thread_id}/runs', tags, summary: 'List the Runs of a Thread', request: { params: ThreadParams }, responses: acpOk(z.array(AcpRunSchema), 'RunStateful[]') })
-export const getThreadRun = createRoute({ method: 'get', path: '/threads/{thread_id}/runs/{run_id}', tags, summary: 'Get a Thread Run', request: { params: ThreadRunParams }, responses: acpOk(AcpRunSchema, 'RunStateful') })
-export const resumeThreadRun = createRoute({ method: 'post', path: '/threads/{thread_id}/runs/{run_id}', tags, summary: 'Resume an interrupted Thread Run', request: { params: ThreadRunParams, body: jsonBody(ResumePayloadSchema) }, responses: acpOk(AcpRunSchema, 'RunStateful') })
-export const deleteThreadRun = createRoute({ method: 'delete', path: '/threads/{thread_id}/runs/{run_id}', tags, summary: 'Delete a Thread Run (cancel and forget it)', request: { params: ThreadRunParams }, responses: noContent })
-export const waitThreadRun = createRoute({ method: 'get', path: '/threads/{thread_id}/runs/{run_id}/wait', tags, summary: 'Wait for a Thread Run', request: { params: ThreadRunParams }, responses: acpOk(AcpRunWaitSchema, 'RunWaitResponseStateful') })
-export const streamThreadRun = createRoute({ method: 'get', path: '/threads/{thread_id}/runs/{run_id}/stream', tags, summary: 'Stream a Thread Run (Last-Event-ID resumable)', request: { params: ThreadRunParams }, responses: sse })
-export const cancelThreadRun = createRoute({ method: 'post', path: '/threads/{thread_id}/runs/{run_id}/cancel', tags, summary: 'Cancel a Thread Run', request: { params: ThreadRunParams }, responses: noContent })
+export const createThreadRun = createRoute({
+  method: 'post',
+  path: '/threads/{thread_id}/runs',
+  tags,
+  summary: 'Create a Run on a Thread',
+  request: { params: ThreadParams, body: jsonBody(RunCreateStatefulSchema) },
+  responses: acpOk(AcpRunSchema, 'RunStateful'),
+})
+export const streamNewThreadRun = createRoute({
+  method: 'post',
+  path: '/threads/{thread_id}/runs/stream',
+  tags,
+  summary: 'Create a Run on a Thread and stream its output',
+  request: { params: ThreadParams, body: jsonBody(RunCreateStatefulSchema) },
+  responses: sse,
+})
+export const waitNewThreadRun = createRoute({
+  method: 'post',
+  path: '/threads/{thread_id}/runs/wait',
+  tags,
+  summary: 'Create a Run on a Thread and wait for its output',
+  request: { params: ThreadParams, body: jsonBody(RunCreateStatefulSchema) },
+  responses: acpOk(AcpRunWaitSchema, 'RunWaitResponseStateful'),
+})
+export const listThreadRuns = createRoute({
+  method: 'get',
+  path: '/threads/{thread_id}/runs',
+  tags,
+  summary: 'List the Runs of a Thread',
+  request: { params: ThreadParams },
+  responses: acpOk(z.array(AcpRunSchema), 'RunStateful[]'),
+})
+export const getThreadRun = createRoute({
+  method: 'get',
+  path: '/threads/{thread_id}/runs/{run_id}',
+  tags,
+  summary: 'Get a Thread Run',
+  request: { params: ThreadRunParams },
+  responses: acpOk(AcpRunSchema, 'RunStateful'),
+})
+export const resumeThreadRun = createRoute({
+  method: 'post',
+  path: '/threads/{thread_id}/runs/{run_id}',
+  tags,
+  summary: 'Resume an interrupted Thread Run',
+  request: { params: ThreadRunParams, body: jsonBody(ResumePayloadSchema) },
+  responses: acpOk(AcpRunSchema, 'RunStateful'),
+})
+export const deleteThreadRun = createRoute({
+  method: 'delete',
+  path: '/threads/{thread_id}/runs/{run_id}',
+  tags,
+  summary: 'Delete a Thread Run (cancel and forget it)',
+  request: { params: ThreadRunParams },
+  responses: noContent,
+})
+export const waitThreadRun = createRoute({
+  method: 'get',
+  path: '/threads/{thread_id}/runs/{run_id}/wait',
+  tags,
+  summary: 'Wait for a Thread Run',
+  request: { params: ThreadRunParams },
+  responses: acpOk(AcpRunWaitSchema, 'RunWaitResponseStateful'),
+})
+export const streamThreadRun = createRoute({
+  method: 'get',
+  path: '/threads/{thread_id}/runs/{run_id}/stream',
+  tags,
+  summary: 'Stream a Thread Run (Last-Event-ID resumable)',
+  request: { params: ThreadRunParams },
+  responses: sse,
+})
+export const cancelThreadRun = createRoute({
+  method: 'post',
+  path: '/threads/{thread_id}/runs/{run_id}/cancel',
+  tags,
+  summary: 'Cancel a Thread Run',
+  request: { params: ThreadRunParams },
+  responses: noContent,
+})
 // Stateless runs
-export const createRun = createRoute({ method: 'post', path: '/runs', tags, summary: 'Create a stateless Run', request: { body: jsonBody(RunCreateStatelessSchema) }, responses: acpOk(AcpRunSchema, 'RunStateless') })
-export const searchRuns = createRoute({ method: 'post', path: '/runs/search', tags, summary: 'Search stateless Runs', request: { body: jsonBody(RunSearchSchema) }, responses: acpOk(z.array(AcpRunSchema), 'RunStateless[]') })
-export const streamNewRun = createRoute({ method: 'post', path: '/runs/stream', tags, summary: 'Create a stateless Run and stream its output', request: { body: jsonBody(RunCreateStatelessSchema) }, responses: sse })
-export const waitNewRun = createRoute({ method: 'post', path: '/runs/wait', tags, summary: 'Create a stateless Run and wait for its output', request: { body: jsonBody(RunCreateStatelessSchema) }, responses: acpOk(AcpRunWaitSchema, 'RunWaitResponseStateless') })
-export const waitRun = createRoute({ method: 'get', path: '/runs/{run_id}/wait', tags, summary: 'Wait for a stateless Run', request: { params: RunParams }, responses: acpOk(AcpRunWaitSchema, 'RunWaitResponseStateless') })
+export const createRun = createRoute({
+  method: 'post',
+  path: '/runs',
+  tags,
+  summary: 'Create a stateless Run',
+  request: { body: jsonBody(RunCreateStatelessSchema) },
+  responses: acpOk(AcpRunSchema, 'RunStateless'),
+})
+export const searchRuns = createRoute({
+  method: 'post',
+  path: '/runs/search',
+  tags,
+  summary: 'Search stateless Runs',
+  request: { body: jsonBody(RunSearchSchema) },
+  responses: acpOk(z.array(AcpRunSchema), 'RunStateless[]'),
+})
+export const streamNewRun = createRoute({
+  method: 'post',
+  path: '/runs/stream',
+  tags,
+  summary: 'Create a stateless Run and stream its output',
+  request: { body: jsonBody(RunCreateStatelessSchema) },
+  responses: sse,
+})
+export const waitNewRun = createRoute({
+  method: 'post',
+  path: '/runs/wait',
+  tags,
+  summary: 'Create a stateless Run and wait for its output',
+  request: { body: jsonBody(RunCreateStatelessSchema) },
+  responses: acpOk(AcpRunWaitSchema, 'RunWaitResponseStateless'),
+})
+export const waitRun = createRoute({
+  method: 'get',
+  path: '/runs/{run_id}/wait',
+  tags,
+  summary: 'Wait for a stateless Run',
+  request: { params: RunParams },
+  responses: acpOk(AcpRunWaitSchema, 'RunWaitResponseStateless'),
+})
 export const getRun = createRoute({ method: 'get', path: '/runs/{run_id}', tags, summary: 'Get a stateless Run', request: { params: RunParams }, responses: acpOk(AcpRunSchema, 'RunStateless') })
-export const resumeRun = createRoute({ method: 'post', path: '/runs/{run_id}', tags, summary: 'Resume an interrupted stateless Run', request: { params: RunParams, body: jsonBody(ResumePayloadSchema) }, responses: acpOk(AcpRunSchema, 'RunStateless') })
+export const resumeRun = createRoute({
+  method: 'post',
+  path: '/runs/{run_id}',
+  tags,
+  summary: 'Resume an interrupted stateless Run',
+  request: { params: RunParams, body: jsonBody(ResumePayloadSchema) },
+  responses: acpOk(AcpRunSchema, 'RunStateless'),
+})
 export const deleteRun = createRoute({ method: 'delete', path: '/runs/{run_id}', tags, summary: 'Delete a stateless Run', request: { params: RunParams }, responses: noContent })
 export const streamRun = createRoute({ method: 'get', path: '/runs/{run_id}/stream', tags, summary: 'Stream a stateless Run', request: { params: RunParams }, responses: sse })
 export const cancelRun = createRoute({ method: 'post', path: '/runs/{run_id}/cancel', tags, summary: 'Cancel a stateless Run', request: { params: RunParams }, responses: noContent })
@@ -134,7 +246,7 @@ export const acpRunRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(streamNewThreadRun, async (c) => {
     const body = c.req.valid('json')
     const row = await start(c, body, c.req.valid('param').thread_id)
-    return (await streamOf(c, row, 0, body.on_disconnect === 'cancel'))
+    return await streamOf(c, row, 0, body.on_disconnect === 'cancel')
   })
   .openapi(waitNewThreadRun, async (c) => c.json(await waited(c, await start(c, c.req.valid('json'), c.req.valid('param').thread_id)), 200))
   .openapi(listThreadRuns, async (c) => {
@@ -160,7 +272,7 @@ export const acpRunRoutes = new OpenAPIHono<OrgEnv>()
   })
   .openapi(streamThreadRun, async (c) => {
     const { thread_id, run_id } = c.req.valid('param')
-    return (await streamOf(c, await find(c, run_id, thread_id), service.lastEventIdOf(c.req), false))
+    return await streamOf(c, await find(c, run_id, thread_id), service.lastEventIdOf(c.req), false)
   })
   .openapi(cancelThreadRun, async (c) => {
     const { thread_id, run_id } = c.req.valid('param')
@@ -174,7 +286,7 @@ export const acpRunRoutes = new OpenAPIHono<OrgEnv>()
   })
   .openapi(streamNewRun, async (c) => {
     const body = c.req.valid('json')
-    return (await streamOf(c, await start(c, body, null), 0, body.on_disconnect === 'cancel'))
+    return await streamOf(c, await start(c, body, null), 0, body.on_disconnect === 'cancel')
   })
   .openapi(waitNewRun, async (c) => c.json(await waited(c, await start(c, c.req.valid('json'), null)), 200))
   .openapi(waitRun, async (c) => c.json(await waited(c, await find(c, c.req.valid('param').run_id)), 200))
@@ -184,7 +296,7 @@ export const acpRunRoutes = new OpenAPIHono<OrgEnv>()
     await service.deleteRun(c.env, (await find(c, c.req.valid('param').run_id)).id)
     return c.body(null, 204)
   })
-  .openapi(streamRun, async (c) => (await streamOf(c, await find(c, c.req.valid('param').run_id), service.lastEventIdOf(c.req), false)))
+  .openapi(streamRun, async (c) => await streamOf(c, await find(c, c.req.valid('param').run_id), service.lastEventIdOf(c.req), false))
   .openapi(cancelRun, async (c) => {
     await service.cancelRun(c.env, (await find(c, c.req.valid('param').run_id)).id, 'Cancelled by the client')
     return c.body(null, 204)

@@ -14,18 +14,63 @@ import { toThread, toThreadState } from './present'
 const tags = ['ACP Threads']
 const deleted = { 204: { description: 'Deleted' } }
 
-export const createThreadRoute = createRoute({ method: 'post', path: '/threads', tags, summary: 'Create an empty Thread', request: { body: jsonBody(ThreadCreateSchema) }, responses: acpOk(AcpThreadSchema, 'Thread') })
-export const searchThreadsRoute = createRoute({ method: 'post', path: '/threads/search', tags, summary: 'Search Threads', request: { body: jsonBody(ThreadSearchSchema) }, responses: acpOk(z.array(AcpThreadHitSchema), 'Threads') })
-export const historyRoute = createRoute({ method: 'get', path: '/threads/{thread_id}/history', tags, summary: 'Get Thread history (checkpoints, newest first)', request: { params: ThreadParams, query: HistoryQuerySchema }, responses: acpOk(z.array(AcpThreadStateSchema), 'ThreadState[]') })
-export const copyThreadRoute = createRoute({ method: 'post', path: '/threads/{thread_id}/copy', tags, summary: 'Copy Thread', request: { params: ThreadParams }, responses: acpOk(AcpThreadSchema, 'Thread') })
+export const createThreadRoute = createRoute({
+  method: 'post',
+  path: '/threads',
+  tags,
+  summary: 'Create an empty Thread',
+  request: { body: jsonBody(ThreadCreateSchema) },
+  responses: acpOk(AcpThreadSchema, 'Thread'),
+})
+export const searchThreadsRoute = createRoute({
+  method: 'post',
+  path: '/threads/search',
+  tags,
+  summary: 'Search Threads',
+  request: { body: jsonBody(ThreadSearchSchema) },
+  responses: acpOk(z.array(AcpThreadHitSchema), 'Threads'),
+})
+export const historyRoute = createRoute({
+  method: 'get',
+  path: '/threads/{thread_id}/history',
+  tags,
+  summary: 'Get Thread history (checkpoints, newest first)',
+  request: { params: ThreadParams, query: HistoryQuerySchema },
+  responses: acpOk(z.array(AcpThreadStateSchema), 'ThreadState[]'),
+})
+export const copyThreadRoute = createRoute({
+  method: 'post',
+  path: '/threads/{thread_id}/copy',
+  tags,
+  summary: 'Copy Thread',
+  request: { params: ThreadParams },
+  responses: acpOk(AcpThreadSchema, 'Thread'),
+})
 export const getThreadRoute = createRoute({ method: 'get', path: '/threads/{thread_id}', tags, summary: 'Get Thread', request: { params: ThreadParams }, responses: acpOk(AcpThreadSchema, 'Thread') })
-export const deleteThreadRoute = createRoute({ method: 'delete', path: '/threads/{thread_id}', tags, summary: 'Delete Thread (cancels its runs)', request: { params: ThreadParams }, responses: deleted })
-export const patchThreadRoute = createRoute({ method: 'patch', path: '/threads/{thread_id}', tags, summary: 'Patch Thread metadata or state', request: { params: ThreadParams, body: jsonBody(ThreadPatchSchema) }, responses: acpOk(AcpThreadSchema, 'Thread') })
+export const deleteThreadRoute = createRoute({
+  method: 'delete',
+  path: '/threads/{thread_id}',
+  tags,
+  summary: 'Delete Thread (cancels its runs)',
+  request: { params: ThreadParams },
+  responses: deleted,
+})
+export const patchThreadRoute = createRoute({
+  method: 'patch',
+  path: '/threads/{thread_id}',
+  tags,
+  summary: 'Patch Thread metadata or state',
+  request: { params: ThreadParams, body: jsonBody(ThreadPatchSchema) },
+  responses: acpOk(AcpThreadSchema, 'Thread'),
+})
 
 const present = async (c: Context<OrgEnv>, row: ThreadRow) => toThread(row, await threads.threadState(c.env, row.id))
 
 const toChat = (messages: { role: string; content: unknown }[]): ChatMessage[] =>
-  messages.map((m) => ({ role: (['system', 'user', 'assistant', 'tool'].includes(m.role) ? m.role : 'user') as ChatMessage['role'], content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content) }))
+  messages.map((m) => ({
+    role: (['system', 'user', 'assistant', 'tool'].includes(m.role) ? m.role : 'user') as ChatMessage['role'],
+    content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content),
+  }))
 
 export const acpThreadRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(createThreadRoute, async (c) => {
@@ -41,7 +86,10 @@ export const acpThreadRoutes = new OpenAPIHono<OrgEnv>()
   })
   .openapi(searchThreadsRoute, async (c) => {
     const rows = await acpDb.searchThreads(c.var.db, c.var.orgId, c.req.valid('json'))
-    return c.json(rows.map((r) => ({ thread_id: r.id, created_at: r.createdAt, updated_at: r.updatedAt, metadata: r.metadata ?? {}, status: r.status, values: r.values ?? {} })), 200)
+    return c.json(
+      rows.map((r) => ({ thread_id: r.id, created_at: r.createdAt, updated_at: r.updatedAt, metadata: r.metadata ?? {}, status: r.status, values: r.values ?? {} })),
+      200,
+    )
   })
   .openapi(historyRoute, async (c) => {
     const row = await acpDb.getThread(c.var.db, c.var.orgId, c.req.valid('param').thread_id)

@@ -25,9 +25,7 @@ export function retryAfterMs(header: string | null, fallbackMs: number): number 
 const wire = (m: ChatMessage) => ({
   role: m.role,
   content: m.content,
-  ...(m.tool_calls?.length
-    ? { tool_calls: m.tool_calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }
-    : {}),
+  ...(m.tool_calls?.length ? { tool_calls: m.tool_calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) } : {}),
   ...(m.tool_call_id ? { tool_call_id: m.tool_call_id } : {}),
 })
 
@@ -91,12 +89,17 @@ export class OpenAIModel implements ModelProvider {
       let res: Response
       try {
         // Redirects: a 307/308 to the same origin is followed with the body; the key never goes to another origin.
-        res = await guardedFetch(guard, `${baseUrl.replace(/\/$/, '')}/chat/completions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
-          body,
-          signal: req.signal,
-        }, { maxRedirects: 3 })
+        res = await guardedFetch(
+          guard,
+          `${baseUrl.replace(/\/$/, '')}/chat/completions`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+            body,
+            signal: req.signal,
+          },
+          { maxRedirects: 3 },
+        )
       } catch (err) {
         if (req.signal.aborted) throw err
         if (err instanceof OutboundRefused) throw new ModelError('config_error', `model endpoint refused: ${err.message}`, false)

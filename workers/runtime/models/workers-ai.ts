@@ -2,7 +2,6 @@ import type { AiBinding } from '../../env'
 import { sseData } from './sse-lines'
 import { ModelError, type ModelChunk, type ModelProvider, type ModelRequest } from './types'
 
-
 /**
  * `workers-ai/@cf/meta/llama-3.1-8b-instruct` etc. through the AI binding, streamed. Text only:
  * tool calling on Workers AI differs per model, so agents that need tools use `openai/*`.

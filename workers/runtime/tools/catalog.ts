@@ -15,5 +15,4 @@ const BY_NAME = new Map(TOOLS.map((t) => [t.name, t]))
 export const getTool = (name: string): Tool | undefined => BY_NAME.get(name)
 
 /** What the model is told: name, five-block description, JSON Schema of the input. */
-export const toolSpecs = (): ToolSpec[] =>
-  TOOLS.map((t) => ({ name: t.name, description: t.description, parameters: z.toJSONSchema(t.input, { io: 'input' }) as Record<string, unknown> }))
+export const toolSpecs = (): ToolSpec[] => TOOLS.map((t) => ({ name: t.name, description: t.description, parameters: z.toJSONSchema(t.input, { io: 'input' }) as Record<string, unknown> }))

@@ -4,14 +4,22 @@ import { createDb } from '../../db/client'
 import { memoryFiles } from '../../db/schema'
 import { defineTool, describe, type ToolContext, ToolError } from './types'
 
-const PathSchema = z.string().regex(/^[\w][\w./-]{0,199}\.md$/, 'path must be a relative .md path of letters, digits, "_", "-", "." and "/"').refine((p) => !p.includes('..'), 'path must not contain ".."')
+const PathSchema = z
+  .string()
+  .regex(/^[\w][\w./-]{0,199}\.md$/, 'path must be a relative .md path of letters, digits, "_", "-", "." and "/"')
+  .refine((p) => !p.includes('..'), 'path must not contain ".."')
 const MAX_CONTENT = 64 * 1024
 
 /** Memory files must start with YAML frontmatter that has a title and a source. */
 export function checkFrontmatter(content: string): string | undefined {
   const m = /^---\r?\n([\s\S]*?)\r?\n---(\r?\n|$)/.exec(content)
   if (!m?.[1]) return 'content must start with YAML frontmatter (--- … ---)'
-  const keys = new Set(m[1].split(/\r?\n/).map((l) => /^([A-Za-z_][\w-]*)\s*:\s*\S/.exec(l)?.[1]).filter(Boolean))
+  const keys = new Set(
+    m[1]
+      .split(/\r?\n/)
+      .map((l) => /^([A-Za-z_][\w-]*)\s*:\s*\S/.exec(l)?.[1])
+      .filter(Boolean),
+  )
   const missing = ['title', 'source'].filter((k) => !keys.has(k))
   return missing.length ? `frontmatter is missing: ${missing.join(', ')}` : undefined
 }
@@ -41,7 +49,10 @@ export const readMemory = defineTool({
     }
     const paths = args.action === 'read' ? [args.path] : (args.paths ?? [])
     if (paths.length === 0 || paths.some((p) => p === undefined)) throw new ToolError(`${args.action} needs ${args.action === 'read' ? 'path' : 'paths'}`)
-    const rows = await db.select({ path: memoryFiles.path, content: memoryFiles.content }).from(memoryFiles).where(and(scope(ctx), inArray(memoryFiles.path, paths as string[])))
+    const rows = await db
+      .select({ path: memoryFiles.path, content: memoryFiles.content })
+      .from(memoryFiles)
+      .where(and(scope(ctx), inArray(memoryFiles.path, paths as string[])))
     const found = new Map(rows.map((r) => [r.path, r.content]))
     return { kind: 'result', result: JSON.stringify(paths.map((p) => ({ path: p, content: found.get(p ?? '') ?? null }))) }
   },

@@ -98,9 +98,16 @@ export const manageTask = defineTool({
       const created = await startScheduledRun(d, ctx.env, t, new Date().toISOString(), true)
       return result({ run_id: created.row.id, status: created.row.status })
     }
-    const change = args.action === 'toggle'
-      ? { enabled: !t.enabled }
-      : { ...(args.name ? { name: args.name } : {}), ...(args.input ? { input: args.input } : {}), ...(args.cron ? { cron: args.cron } : {}), ...(args.timezone ? { timezone: args.timezone } : {}), ...(args.enabled === undefined ? {} : { enabled: args.enabled }) }
+    const change =
+      args.action === 'toggle'
+        ? { enabled: !t.enabled }
+        : {
+            ...(args.name ? { name: args.name } : {}),
+            ...(args.input ? { input: args.input } : {}),
+            ...(args.cron ? { cron: args.cron } : {}),
+            ...(args.timezone ? { timezone: args.timezone } : {}),
+            ...(args.enabled === undefined ? {} : { enabled: args.enabled }),
+          }
     return result(toSchedule(await schedulesDb.updateSchedule(d, t, change)))
   },
 })

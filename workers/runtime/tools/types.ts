@@ -33,10 +33,7 @@ export interface ToolContext {
   emit(type: 'artifact', data: JsonObject): Promise<void>
 }
 
-export type ToolOutcome =
-  | { kind: 'result'; result: string }
-  | { kind: 'interrupt'; question: string; fields: JsonObject[] }
-  | { kind: 'exit'; answer: string }
+export type ToolOutcome = { kind: 'result'; result: string } | { kind: 'interrupt'; question: string; fields: JsonObject[] } | { kind: 'exit'; answer: string }
 
 export interface Tool<S extends z.ZodType = z.ZodType> {
   name: string

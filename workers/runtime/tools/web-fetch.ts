@@ -62,7 +62,12 @@ export const webFetch = defineTool({
     const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(TIMEOUT_MS)])
     let res: Response
     try {
-      res = await guardedFetch(ctx.env, args.url, { signal, headers: { 'user-agent': 'agentplane-web-fetch/1', accept: 'text/html,application/json,text/plain;q=0.9,*/*;q=0.5' } }, { maxRedirects: MAX_REDIRECTS })
+      res = await guardedFetch(
+        ctx.env,
+        args.url,
+        { signal, headers: { 'user-agent': 'agentplane-web-fetch/1', accept: 'text/html,application/json,text/plain;q=0.9,*/*;q=0.5' } },
+        { maxRedirects: MAX_REDIRECTS },
+      )
     } catch (err) {
       if (err instanceof OutboundRefused) throw new ToolError(`refused ${args.url}: ${err.message}`)
       throw err

@@ -20,6 +20,9 @@ export default defineConfig(async () => {
                 bindings: {
                   OPENAI_BASE_URL: `http://127.0.0.1:${inject('fakeOpenAIPort')}/v1`,
                   OPENAI_API_KEY: 'sk-test-fake',
+                  // web_search / yandex_image_search against the fake SearXNG on loopback.
+                  SEARCH_URL: `http://127.0.0.1:${inject('fakeSearchPort')}`,
+                  SEARCH_API_KEY: 'search-key-test',
                   TEST_MIGRATIONS: migrations,
                   ADMIN_TOKEN: 'test-admin-token',
                   FUZZ_RUNS: process.env.FUZZ_RUNS ?? '2',

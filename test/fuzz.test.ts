@@ -5,6 +5,7 @@ import { dialectDocuments } from '../workers/app'
 import { acp } from './helpers/acp'
 import { admin, ADMIN_TOKEN, BASE, call, type Tenant } from './helpers/api'
 import { badSegment, badText, badValue, deepJson, type Operation, operationsOf } from './helpers/fuzz'
+import { until } from './helpers/runs'
 import { startTurn, waitTurn } from './helpers/sessions'
 
 /**
@@ -41,6 +42,11 @@ async function populated(label: string): Promise<Actor> {
   const thread = (await acp(t, 'POST', '/threads', { metadata: { who: label } })).body
   const acpRun = (await acp(t, 'POST', '/runs/wait', { input: 'stateless', on_completion: 'keep' })).body.run
   const codegen = (await call('POST', `${v1}/agent/run`, { key, body: { prompt: 'codegen' } })).body
+  // Settle before the victim's data is snapshotted: a run finishing during the fuzz is not a change the fuzz made.
+  await until(
+    async () => (await call('GET', `${v1}/agent/run/${codegen.id}`, { key })).body.status,
+    (s) => s !== 'ACTIVE',
+  )
   return {
     ...t,
     ids: {

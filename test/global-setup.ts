@@ -1,15 +1,18 @@
 import type { TestProject } from 'vitest/node'
 import { portOf, startFakeOpenAI } from './fixtures/fake-openai'
+import { startFakeSearch } from './fixtures/fake-search'
 
 /** Starts the fake OpenAI-compatible upstream once for the whole run (Node side of vitest). */
 export default async function setup(project: TestProject) {
   const server = await startFakeOpenAI()
   // A second port of the same fake: another origin on loopback, for cross-origin redirects.
   const other = await startFakeOpenAI()
+  const search = await startFakeSearch()
   project.provide('fakeOpenAIPort', portOf(server))
   project.provide('fakeOtherPort', portOf(other))
+  project.provide('fakeSearchPort', portOf(search))
   const close = (s: typeof server) => new Promise<void>((resolve) => s.close(() => resolve()))
   return async () => {
-    await Promise.all([close(server), close(other)])
+    await Promise.all([close(server), close(other), close(search)])
   }
 }

@@ -3,6 +3,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     fakeOpenAIPort: number
     fakeOtherPort: number
+    fakeSearchPort: number
   }
 }
 export {}

@@ -1,9 +1,8 @@
 import { describe, it } from 'vitest'
 import { refusedTarget } from '../workers/lib/net-guard'
 import { checkFrontmatter } from '../workers/runtime/tools/memory'
-import { toolSpecs } from '../workers/runtime/tools/catalog'
 import { readableText } from '../workers/runtime/tools/web-fetch'
-import { createTenant } from './helpers/api'
+import { call, createTenant } from './helpers/api'
 import { allEvents } from './helpers/runs'
 import { startTurn, waitTurn } from './helpers/sessions'
 
@@ -14,7 +13,7 @@ describe('tool round trips through the loop', () => {
     const t = await createTenant('tools')
     const s = await startTurn(t, { message: '/tool render_visual {"kind":"chart","title":"Sales","data":{"jan":1}}' })
     const done = await waitTurn(t, s)
-    expect(done).toMatchObject({ status: 'success', output: 'Tool render_visual returned: rendered chart "Sales"' })
+    expect(done).toMatchObject({ status: 'success', output: 'Tool render_visual returned: [VISUAL] rendered chart "Sales"' })
     const types = (await allEvents(s.turn_id)).map((e) => e.type)
     expect(types.filter((x) => ['tool_call', 'artifact', 'tool_result', 'message'].includes(x))).toEqual(['message', 'tool_call', 'artifact', 'tool_result', 'message'])
   })
@@ -33,6 +32,56 @@ describe('tool round trips through the loop', () => {
     const t = await createTenant('exit')
     const s = await startTurn(t, { message: '/tool exit {"answer":"All done."}' })
     expect(await waitTurn(t, s)).toMatchObject({ status: 'success', output: 'All done.' })
+  })
+
+  it('render_map emits a map artifact centred on its points', async ({ expect }) => {
+    const t = await createTenant('map')
+    const s = await startTurn(t, { message: '/tool render_map {"title":"Depots","points":[{"lat":50,"lon":30,"label":"A"},{"lat":52,"lon":32,"label":"B","description":"main"}],"zoom":6}' })
+    expect((await waitTurn(t, s)).status).toBe('success')
+    expect((await allEvents(s.turn_id)).find((e) => e.type === 'artifact')?.data).toEqual({
+      type: 'render_map',
+      title: 'Depots',
+      tiles: 'openstreetmap',
+      center: { lat: 51, lon: 31 },
+      zoom: 6,
+      points: [
+        { lat: 50, lon: 30, label: 'A', description: null },
+        { lat: 52, lon: 32, label: 'B', description: 'main' },
+      ],
+    })
+    const bad = await startTurn(t, { message: '/tool render_map {"title":"X","points":[{"lat":91,"lon":0,"label":"pole"}]}' })
+    await waitTurn(t, bad)
+    expect(JSON.parse(String(await toolResult(bad.turn_id)))).toMatchObject({ error: 'invalid arguments', issues: [{ path: ['points', '0', 'lat'] }] })
+  })
+
+  it('exit delivers its files as an artifact next to the answer', async ({ expect }) => {
+    const t = await createTenant('exit-files')
+    const s = await startTurn(t, { message: '/tool exit {"answer":"Report ready.","files":["reports/weekly.csv","chart.png"]}' })
+    expect(await waitTurn(t, s)).toMatchObject({ status: 'success', output: 'Report ready.' })
+    expect((await allEvents(s.turn_id)).filter((e) => e.type === 'artifact').map((e) => e.data)).toEqual([{ type: 'files', files: [{ path: 'reports/weekly.csv' }, { path: 'chart.png' }] }])
+  })
+
+  it('request_form connect pauses until the org connects the service, then resumes by itself', async ({ expect }) => {
+    const t = await createTenant('connect')
+    const ozon = await startTurn(t, { message: '/tool request_form {"question":"Please connect your Ozon account","connect":"ozon"}' })
+    const paused = await waitTurn(t, ozon)
+    expect(paused.status).toBe('interrupted')
+    expect(JSON.stringify(paused)).toContain('integration_connect')
+    const slack = await startTurn(t, { message: '/tool request_form {"question":"Connect Slack","connect":"slack"}' })
+    expect((await waitTurn(t, slack)).status).toBe('interrupted')
+
+    const cred = await call('POST', `/v1/organizations/${t.orgId}/credentials`, { key: t.key, body: { service_name: 'ozon', instance_id: 'main', secret: 'tok' } })
+    expect(cred.status).toBe(201)
+    expect(await waitTurn(t, ozon)).toMatchObject({ status: 'success', output: `Thanks, you answered: connected: ozon (credential ${cred.body.id})` })
+    expect((await waitTurn(t, slack, 1)).status).toBe('interrupted')
+
+    // Already connected: no pause at all. An unknown connector is an error the model sees.
+    const again = await startTurn(t, { message: '/tool request_form {"question":"Connect Ozon","connect":"ozon"}' })
+    expect(await waitTurn(t, again)).toMatchObject({ status: 'success' })
+    expect(await toolResult(again.turn_id)).toBe(`connected: ozon (credential ${cred.body.id} already exists)`)
+    const unknown = await startTurn(t, { message: '/tool request_form {"question":"?","connect":"myspace"}' })
+    await waitTurn(t, unknown)
+    expect(JSON.parse(String(await toolResult(unknown.turn_id))).error).toMatch(/unknown connector "myspace"/)
   })
 
   it('web_fetch refuses loopback, private and link-local targets', async ({ expect }) => {
@@ -87,12 +136,5 @@ describe('tool building blocks', () => {
     expect(checkFrontmatter('---\ntitle: A\nsource: B\n---\nbody')).toBeUndefined()
     expect(checkFrontmatter('---\ntitle: A\n---\n')).toMatch(/source/)
     expect(checkFrontmatter('no frontmatter')).toMatch(/frontmatter/)
-  })
-
-  it('every tool has a five-block description and a JSON Schema', ({ expect }) => {
-    for (const spec of toolSpecs()) {
-      for (const block of ['When to use:', 'When NOT to use:', 'Key constraints:', 'Result interpretation:']) expect(spec.description, spec.name).toContain(block)
-      expect(spec.parameters.type, spec.name).toBe('object')
-    }
   })
 })

@@ -20,12 +20,15 @@ import { agentAccessRoutes } from './routes/agent-access'
 import { agentRoutes } from './routes/agents'
 import { codegenRoutes } from './routes/codegen'
 import { credentialRoutes } from './routes/credentials'
+import { documentRoutes } from './routes/documents'
 import { instanceRoutes } from './routes/instances'
 import { meRoutes } from './routes/me'
 import { modelSettingsRoutes } from './routes/model-settings'
 import { runRoutes } from './routes/runs'
 import { scheduleRoutes } from './routes/schedules'
+import { searchSettingsRoutes } from './routes/search-settings'
 import { sessionRoutes } from './routes/sessions'
+import { toolRoutes } from './routes/tools'
 import { usageRoutes } from './routes/usage'
 import { webhookRoutes } from './routes/webhooks'
 import { docsRoutes } from './routes/docs'
@@ -51,6 +54,9 @@ function v1App() {
   v1.route('/', webhookRoutes)
   v1.route('/', usageRoutes)
   v1.route('/', modelSettingsRoutes)
+  v1.route('/', toolRoutes)
+  v1.route('/', documentRoutes)
+  v1.route('/', searchSettingsRoutes)
   return v1
 }
 

@@ -3,6 +3,7 @@ import * as schedulesDb from './db/schedules'
 import * as runsDb from './db/runs'
 import type { Env } from './env'
 import { errorForLog } from './lib/log'
+import { pullDueDatasets } from './runtime/warehouse'
 import { ApiError } from './errors'
 import { startScheduledRun } from './runs/schedules'
 import { runStub } from './runs/stubs'
@@ -77,6 +78,7 @@ export async function tick(env: Env, now: Date): Promise<Record<string, number |
     ['schedules', runDueSchedules],
     ['sweeper', sweepStuckRuns],
     ['retention', applyRetention],
+    ['datasets', pullDueDatasets],
   ] as const) {
     try {
       out[name] = await job(env, now)

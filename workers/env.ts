@@ -32,6 +32,13 @@ export interface Env {
   /** OpenAI-compatible endpoint for `openai/*` models (default https://api.openai.com/v1). */
   OPENAI_BASE_URL?: string
   OPENAI_API_KEY?: string
+  /** web_search / yandex_image_search provider: `searxng` (default; needs SEARCH_URL) or `brave` (needs SEARCH_API_KEY). */
+  SEARCH_PROVIDER?: string
+  SEARCH_URL?: string
+  /** Secret. */
+  SEARCH_API_KEY?: string
+  /** R2 bucket of uploaded documents; without it the documents API answers 501 and the tool is unavailable. */
+  FILES?: R2Bucket
   /** `workers-ai/*` models: add `[ai] binding = "AI"` to wrangler.toml on deploy (not used offline). */
   AI?: AiBinding
 }

@@ -6,7 +6,7 @@ import type { AgentRow } from './agents'
 import { getCredential } from './credentials'
 import { isUniqueViolation } from './errors'
 import { paged } from './paged'
-import { grants } from './schema'
+import { credentials, grants } from './schema'
 
 export type GrantRow = typeof grants.$inferSelect
 
@@ -55,4 +55,10 @@ export async function revokeGrantsOutside(db: Db, agent: AgentRow): Promise<void
           )})`
         : sql``
     })`)
+}
+
+/** Services of the credentials granted to an agent (what its granted-credential tools can act as). */
+export async function grantedServices(db: Db, agentId: string): Promise<string[]> {
+  const rows = await db.selectDistinct({ service: credentials.serviceName }).from(grants).innerJoin(credentials, eq(credentials.id, grants.credentialId)).where(eq(grants.agentId, agentId))
+  return rows.map((r) => r.service)
 }

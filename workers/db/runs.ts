@@ -169,3 +169,14 @@ export async function mirrorThread(db: Db, threadId: string, status: ThreadStatu
 export async function deleteThread(db: Db, threadId: string): Promise<void> {
   await db.delete(threads).where(eq(threads.id, threadId))
 }
+
+/** The org's interrupted runs, newest first (integration-connect waiters are among them). */
+export async function listInterruptedRuns(db: Db, orgId: number, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: runs.id })
+    .from(runs)
+    .where(and(eq(runs.orgId, orgId), eq(runs.status, 'interrupted')))
+    .orderBy(desc(runs.createdAt))
+    .limit(limit)
+  return rows.map((r) => r.id)
+}

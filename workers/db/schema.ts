@@ -330,3 +330,178 @@ export const webhookDeliveries = sqliteTable(
   },
   (t) => [uniqueIndex('webhook_deliveries_once_idx').on(t.endpointId, t.runId, t.eventType), index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt)],
 )
+
+/** The org's knowledge base: bytes in R2 (FILES, key `r2Key`), metadata here, text in documents_fts (FTS5, migration 0008_fts). */
+export const documents = sqliteTable(
+  'documents',
+  {
+    id: text('id').primaryKey(),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    name: text('name').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    r2Key: text('r2_key').notNull(),
+    /** Passages in documents_fts; 0 when the content type has no extractable text. */
+    chunks: integer('chunks').notNull(),
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: timestamp('created_at').notNull().default(now),
+  },
+  (t) => [index('documents_org_idx').on(t.orgId, t.createdAt)],
+)
+
+/** Documents attached to a task (the run's thread, or the run without one) for retrieval. */
+export const documentAttachments = sqliteTable(
+  'document_attachments',
+  {
+    scope: text('scope').notNull(),
+    documentId: text('document_id')
+      .notNull()
+      .references(() => documents.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.documentId] }), index('document_attachments_document_idx').on(t.documentId)],
+)
+
+/**
+ * Skills: org skills (orgId set) and the shipped system skills (orgId null, synced from
+ * config/skills/system.yaml on first use, `version` = the file's hash). Text in skills_fts (FTS5).
+ */
+export const skills = sqliteTable(
+  'skills',
+  {
+    id: text('id').primaryKey(),
+    orgId: integer('org_id').references(() => organizations.id),
+    name: text('name').notNull(),
+    summary: text('summary').notNull(),
+    prompt: text('prompt').notNull(),
+    /** JSON: {checklist: string[], templates: {name, content}[], scripts: {name, language, code}[]} */
+    parts: text('parts', { mode: 'json' }).notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    copiedFrom: text('copied_from'),
+    version: text('version'),
+    createdAt: timestamp('created_at').notNull().default(now),
+    updatedAt: timestamp('updated_at').notNull().default(now),
+  },
+  (t) => [index('skills_org_idx').on(t.orgId, t.name)],
+)
+
+/** An org switching a system skill off (or on again). */
+export const skillToggles = sqliteTable(
+  'skill_toggles',
+  {
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    skillId: text('skill_id').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.skillId] })],
+)
+
+/** Child runs started by run_subagent: which call of which parent run, in task order. */
+export const subagentRuns = sqliteTable(
+  'subagent_runs',
+  {
+    parentRunId: text('parent_run_id').notNull(),
+    toolCallId: text('tool_call_id').notNull(),
+    idx: integer('idx').notNull(),
+    childRunId: text('child_run_id').notNull(),
+    mode: text('mode', { enum: ['explore', 'execute', 'verify'] }).notNull(),
+    task: text('task').notNull(),
+    createdAt: timestamp('created_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.parentRunId, t.toolCallId, t.idx] })],
+)
+
+/** Warehouse registry (manage_dataset): which connector operation to pull for the org, and how often. */
+export const datasetRegistry = sqliteTable(
+  'dataset_registry',
+  {
+    id: text('id').primaryKey(),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    /** The agent whose granted credential the pull acts with. */
+    agentId: text('agent_id').notNull(),
+    connector: text('connector').notNull(),
+    datasetKey: text('dataset_key').notNull(),
+    operation: text('operation').notNull(),
+    params: text('params', { mode: 'json' }).notNull(),
+    cadenceMinutes: integer('cadence_minutes').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    nextPullAt: timestamp('next_pull_at').notNull(),
+    lastPullAt: timestamp('last_pull_at'),
+    lastStatus: text('last_status'),
+    createdAt: timestamp('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('dataset_registry_key_idx').on(t.orgId, t.connector, t.datasetKey), index('dataset_registry_due_idx').on(t.enabled, t.nextPullAt)],
+)
+
+/** Bronze: raw payloads as landed, one row per pull. */
+export const warehouseRaw = sqliteTable(
+  'warehouse_raw',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    connector: text('connector').notNull(),
+    datasetKey: text('dataset_key').notNull(),
+    payload: text('payload').notNull(),
+    size: integer('size').notNull(),
+    landedAt: timestamp('landed_at').notNull().default(now),
+  },
+  (t) => [index('warehouse_raw_dataset_idx').on(t.orgId, t.connector, t.datasetKey, t.landedAt)],
+)
+
+/** Silver: a parse-mapping over the freshest Bronze payload, read by one generic extractor. */
+export const silverMappings = sqliteTable(
+  'silver_mappings',
+  {
+    id: text('id').primaryKey(),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    name: text('name').notNull(),
+    connector: text('connector').notNull(),
+    datasetKey: text('dataset_key').notNull(),
+    rowPath: text('row_path').notNull(),
+    columns: text('columns', { mode: 'json' }).notNull(),
+    createdAt: timestamp('created_at').notNull().default(now),
+    updatedAt: timestamp('updated_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('silver_mappings_name_idx').on(t.orgId, t.name)],
+)
+
+/** Gold: a frozen SELECT over Silver and its last materialization. */
+export const goldMarts = sqliteTable(
+  'gold_marts',
+  {
+    id: text('id').primaryKey(),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    name: text('name').notNull(),
+    sql: text('sql').notNull(),
+    result: text('result', { mode: 'json' }),
+    rowCount: integer('row_count'),
+    materializedAt: timestamp('materialized_at'),
+    createdAt: timestamp('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('gold_marts_name_idx').on(t.orgId, t.name)],
+)
+
+/** An org's own search provider for web_search / yandex_image_search (overrides the deployment's). */
+export const orgSearchSettings = sqliteTable('org_search_settings', {
+  orgId: integer('org_id')
+    .primaryKey()
+    .references(() => organizations.id),
+  provider: text('provider', { enum: ['searxng', 'brave'] }).notNull(),
+  url: text('url'),
+  /** AES-GCM sealed (workers/lib/crypto.ts); never returned. */
+  apiKeyCiphertext: text('api_key_ciphertext'),
+  updatedAt: timestamp('updated_at').notNull().default(now),
+})

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { OrgEnv } from '../app-env'
 import * as credentials from '../db/credentials'
 import { ApiError } from '../errors'
+import { resumeConnectWaiters } from '../runs/integration-connect'
 import { CONNECTORS } from '../runtime/connectors'
 import { errorResponses, ErrorSchema, jsonBody, jsonContent, OrgParamsSchema, PaginationQuerySchema } from '../schemas/common'
 import { CreateCredentialSchema, CredentialListSchema, CredentialParamsSchema, CredentialSchema, toCredential, toNewCredential } from '../schemas/credentials'
@@ -54,6 +55,8 @@ export const credentialRoutes = new OpenAPIHono<OrgEnv>()
     const key = c.env.ENCRYPTION_KEY
     if (!key) throw new Error('ENCRYPTION_KEY is not configured')
     const row = await credentials.createCredential(c.var.db, c.var.orgId, c.var.principal.userId, toNewCredential(body), key)
+    // Runs paused by request_form(connect) for this service go on now (integration connect).
+    await resumeConnectWaiters(c.var.db, c.env, c.var.orgId, row.serviceName, row.id)
     return c.json(toCredential(row), 201)
   })
   .openapi(listCredentialsRoute, async (c) => {

@@ -1,5 +1,6 @@
 import type { Env } from '../env'
 import { runStub, threadStub } from '../runs/stubs'
+import { SUBAGENT_CHANNEL } from '../runs/subagents'
 import type { ChatMessage, JsonObject, RunSpec, ToolCall, Usage } from '../runs/types'
 import { createDb } from '../db/client'
 import { orgOpenAIConfig } from '../db/model-settings'
@@ -7,13 +8,16 @@ import { modelFor } from './models'
 import { parseModelId } from './models/model-id'
 import { ModelError } from './models/types'
 import { LEASE_MS, RunStopped, RunWriter } from './run-writer'
-import { getTool, toolSpecs } from './tools/catalog'
-import { ToolError, type ToolOutcome } from './tools/types'
+import { accessFor, availability, type CatalogEntry, getEntry, offeredTools, toolSpec } from './tools/catalog'
+import { invokeTool, tagResult } from './tools/invoke'
+import type { AccessContext, ToolOutcome } from './tools/types'
 
 /** What the queue consumer does with the message afterwards. */
 export type LoopOutcome = { kind: 'done' } | { kind: 'retry'; delayMs: number }
 
 const HEARTBEAT_MS = 10_000
+/** A sub-agent neither delegates further nor asks the user (its parent waits on it). */
+const CHILD_WITHHELD = new Set(['run_subagent', 'request_form'])
 
 /**
  * Runs (or resumes) one run: claim the lease, then model → tools → model … until a final answer,
@@ -39,42 +43,67 @@ export async function runLoop(env: Env, runId: string, owner: string): Promise<L
     const system: ChatMessage[] = spec.system_prompt ? [{ role: 'system', content: spec.system_prompt }] : []
     const org = parseModelId(spec.model)?.provider === 'openai' ? await orgOpenAIConfig(createDb(env.DB), spec.org_id, env.ENCRYPTION_KEY) : {}
     const { provider, model } = modelFor(env, spec.model, org)
-    const tools = toolSpecs()
+    const access = await accessFor(env, createDb(env.DB), { orgId: spec.org_id, agentId: spec.agent_id, connectors: spec.connectors })
+    const offered = new Map(
+      offeredTools(access)
+        .filter((e) => spec.channel !== SUBAGENT_CHANNEL || !CHILD_WITHHELD.has(e.name))
+        .map((e) => [e.name, e]),
+    )
+    const tools = [...offered.values()].map(toolSpec)
 
     for (;;) {
       if (step >= spec.max_steps) {
         await writer.finish({ status: 'error', output: null, error: { code: 'max_steps', message: `Stopped after ${spec.max_steps} steps` }, step, messages })
         return { kind: 'done' }
       }
+      // A step whose tool calls were left unfinished (a deferred run_subagent, an answered request_form
+      // among several calls) goes on with those calls instead of asking the model again.
+      const unfinished = unfinishedCalls(messages)
+      let assistant: ChatMessage
+      let calls: ToolCall[]
       let text = ''
-      let usage: Usage | undefined
-      const calls: ToolCall[] = []
-      let i = 0
-      for await (const chunk of provider.stream({ model, messages: [...system, ...history, ...messages], tools, signal: abort.signal, attempt: claim.attempt })) {
-        if (chunk.type === 'text') {
-          text += chunk.text
-          await writer.delta(`s${step}:d${i++}`, chunk.text)
-        } else if (chunk.type === 'tool_call') calls.push(chunk.call)
-        else usage = chunk.usage
+      const toolMessages: ChatMessage[] = []
+      if (unfinished) {
+        ;({ assistant } = unfinished)
+        calls = assistant.tool_calls ?? []
+        messages = unfinished.before
+        toolMessages.push(...unfinished.answered)
+      } else {
+        let usage: Usage | undefined
+        calls = []
+        let i = 0
+        for await (const chunk of provider.stream({ model, messages: [...system, ...history, ...messages], tools, signal: abort.signal, attempt: claim.attempt })) {
+          if (chunk.type === 'text') {
+            text += chunk.text
+            await writer.delta(`s${step}:d${i++}`, chunk.text)
+          } else if (chunk.type === 'tool_call') calls.push(chunk.call)
+          else usage = chunk.usage
+        }
+        assistant = { role: 'assistant', content: text || null, ...(calls.length ? { tool_calls: calls } : {}) }
+        await writer.append([
+          { type: 'message', data: { role: 'assistant', content: text, tool_calls: calls.map((c) => ({ ...c })) }, key: `s${step}:message` },
+          ...(usage ? [{ type: 'usage' as const, data: { ...usage, step }, key: `s${step}:usage` }] : []),
+        ])
       }
-      const assistant: ChatMessage = { role: 'assistant', content: text || null, ...(calls.length ? { tool_calls: calls } : {}) }
-      await writer.append([
-        { type: 'message', data: { role: 'assistant', content: text, tool_calls: calls.map((c) => ({ ...c })) }, key: `s${step}:message` },
-        ...(usage ? [{ type: 'usage' as const, data: { ...usage, step }, key: `s${step}:usage` }] : []),
-      ])
 
       if (calls.length === 0) {
         await writer.finish({ status: 'success', output: text, step: step + 1, messages: [...messages, assistant] })
         return { kind: 'done' }
       }
 
-      const toolMessages: ChatMessage[] = []
       for (const call of calls) {
+        if (toolMessages.some((m) => m.tool_call_id === call.id)) continue
         await writer.append([{ type: 'tool_call', data: { id: call.id, name: call.name, arguments: call.arguments }, key: `s${step}:tc:${call.id}` }])
         const stored = claim.tool_results[call.id]
-        const outcome: ToolOutcome = stored !== undefined ? { kind: 'result', result: stored } : await runTool(env, spec, call, writer, abort.signal, step)
+        const entry = offered.get(call.name)
+        const outcome: ToolOutcome = stored !== undefined ? { kind: 'result', result: stored } : await runTool(access, spec, call, entry, writer, abort.signal, step)
         if (outcome.kind === 'interrupt') {
           await writer.interrupt({ tool_call_id: call.id, question: outcome.question, fields: outcome.fields }, step, [...messages, assistant, ...toolMessages])
+          return { kind: 'done' }
+        }
+        if (outcome.kind === 'defer') {
+          await writer.checkpoint(step, [...messages, assistant, ...toolMessages])
+          await writer.defer(outcome.delayMs, outcome.reason)
           return { kind: 'done' }
         }
         if (outcome.kind === 'exit') {
@@ -84,7 +113,7 @@ export async function runLoop(env: Env, runId: string, owner: string): Promise<L
         }
         await writer.saveToolResult(call.id, outcome.result)
         await writer.append([{ type: 'tool_result', data: { tool_call_id: call.id, name: call.name, result: outcome.result }, key: `s${step}:tr:${call.id}` }])
-        toolMessages.push({ role: 'tool', tool_call_id: call.id, content: outcome.result })
+        toolMessages.push({ role: 'tool', tool_call_id: call.id, content: tagResult(entry, outcome.result) })
       }
       messages = [...messages, assistant, ...toolMessages]
       step += 1
@@ -106,38 +135,34 @@ export async function runLoop(env: Env, runId: string, owner: string): Promise<L
   }
 }
 
+/** The last assistant message when some of its tool calls have no tool message yet. */
+function unfinishedCalls(messages: ChatMessage[]): { before: ChatMessage[]; assistant: ChatMessage; answered: ChatMessage[] } | undefined {
+  const at = messages.findLastIndex((m) => m.role === 'assistant')
+  const assistant = messages[at]
+  if (!assistant?.tool_calls?.length) return undefined
+  const answered = messages.slice(at + 1).filter((m) => m.role === 'tool')
+  if (answered.length >= assistant.tool_calls.length) return undefined
+  return { before: messages.slice(0, at), assistant, answered }
+}
+
 const ignoreStopped = (err: unknown) => {
   if (!(err instanceof RunStopped)) throw err
 }
 
-/** Validates arguments and runs the tool; a bad call or a ToolError becomes a result the model sees. */
-async function runTool(env: Env, spec: RunSpec, call: ToolCall, writer: RunWriter, signal: AbortSignal, step: number): Promise<ToolOutcome> {
-  const tool = getTool(call.name)
-  if (!tool) return { kind: 'result', result: JSON.stringify({ error: `unknown tool "${call.name}"` }) }
-  let raw: unknown
-  try {
-    raw = JSON.parse(call.arguments || '{}')
-  } catch {
-    return { kind: 'result', result: JSON.stringify({ error: 'arguments are not valid JSON' }) }
-  }
-  const args = tool.input.safeParse(raw)
-  if (!args.success) {
-    return { kind: 'result', result: JSON.stringify({ error: 'invalid arguments', issues: args.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) }) }
+/** Runs an offered tool by its descriptor (see invokeTool); a tool not offered gets an error result naming why. */
+async function runTool(access: AccessContext, spec: RunSpec, call: ToolCall, entry: CatalogEntry | undefined, writer: RunWriter, signal: AbortSignal, step: number): Promise<ToolOutcome> {
+  if (!entry) {
+    const known = getEntry(call.name)
+    const why = known ? availability(known, access) : undefined
+    const reason = why && !why.available ? why.reason : 'not offered to this agent'
+    return { kind: 'result', result: JSON.stringify({ error: known ? `tool "${call.name}" is not available: ${reason}` : `unknown tool "${call.name}"` }) }
   }
   let artifact = 0
-  try {
-    return await tool.run(args.data, {
-      env,
-      spec,
-      signal,
-      emit: (type, data: JsonObject) => writer.append([{ type, data, key: `s${step}:art:${call.id}:${artifact++}` }]),
-    })
-  } catch (err) {
-    if (err instanceof ToolError) return { kind: 'result', result: JSON.stringify({ error: err.message }) }
-    if (err instanceof RunStopped || signal.aborted) throw err
-    if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'TypeError')) {
-      return { kind: 'result', result: JSON.stringify({ error: `${call.name} failed: ${err.message}` }) }
-    }
-    throw err
-  }
+  return invokeTool(entry, call.arguments, {
+    env: access.env,
+    spec,
+    signal,
+    callId: call.id,
+    emit: (type, data: JsonObject) => writer.append([{ type, data, key: `s${step}:art:${call.id}:${artifact++}` }]),
+  })
 }

@@ -16,3 +16,17 @@ export const PutModelSettingsSchema = z
 export const UsageSchema = z
   .object({ since: z.string(), spent_usd: z.number(), budget_usd: z.number().nullable(), remaining_usd: z.number().nullable(), currency: z.literal('USD') })
   .openapi('OrganizationUsage')
+
+/** An org's own search provider for web_search / yandex_image_search. */
+export const SearchSettingsSchema = z.object({ provider: z.enum(['searxng', 'brave']).nullable(), url: z.string().nullable(), api_key_set: z.boolean() }).openapi('SearchSettings')
+export const PutSearchSettingsSchema = z
+  .strictObject({
+    provider: z.enum(['searxng', 'brave']).nullable().openapi({ description: 'null: use the deployment provider' }),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .nullish()
+      .openapi({ description: 'SearXNG instance (required for searxng); Brave: default https://api.search.brave.com' }),
+    api_key: z.string().min(1).max(1000).nullish().openapi({ description: 'Stored encrypted, never returned (required for brave)' }),
+  })
+  .openapi('PutSearchSettings')

@@ -1,22 +1,14 @@
 import { z } from 'zod'
 import type { JsonObject } from '../../runs/types'
-import { defineTool, describe } from './types'
+import { defineTool } from './types'
 
 export const renderVisual = defineTool({
   name: 'render_visual',
-  description: describe({
-    purpose: 'Inline visual in the message bubble: exactly one number-driven object — a chart, diagram, timeline, scheme or KPI card.',
-    when: 'numbers or a process read better as a picture than as text.',
-    whenNot: 'a saved document or file is wanted; a text draft is wanted — use message_compose.',
-    constraints: 'one object per call; ephemeral (not saved); data at most 1000 points.',
-    result: '"rendered": the user sees it; do not repeat its numbers at length.',
-  }),
   input: z.object({
     kind: z.enum(['chart', 'diagram', 'timeline', 'scheme', 'kpi']),
     title: z.string().min(1).max(200),
     data: z.record(z.string(), z.unknown()),
   }),
-  metadata: { display_name: 'Визуализация', category: 'llm', result_type: 'action', timeout_ms: 5000, is_mutating: false, is_idempotent: true, is_query_tool: false },
   run: async (args, ctx) => {
     await ctx.emit('artifact', { type: 'render_visual', kind: args.kind, title: args.title, data: args.data as JsonObject })
     return { kind: 'result', result: `rendered ${args.kind} "${args.title}"` }
@@ -25,17 +17,35 @@ export const renderVisual = defineTool({
 
 export const messageCompose = defineTool({
   name: 'message_compose',
-  description: describe({
-    purpose: 'Inline message draft in the bubble: 2–4 editable variants of one text the user edits, copies and sends themselves.',
-    when: 'the user asks for a reply, post or message to send somewhere.',
-    whenNot: 'the agent should send it itself through a connector; a chart is wanted — use render_visual.',
-    constraints: '2 to 4 variants, each at most 4000 characters; ephemeral.',
-    result: '"draft shown": the user picks and edits a variant.',
-  }),
   input: z.object({ variants: z.array(z.string().min(1).max(4000)).min(2).max(4), channel: z.string().max(64).optional() }),
-  metadata: { display_name: 'Черновик сообщения', category: 'llm', result_type: 'action', timeout_ms: 5000, is_mutating: false, is_idempotent: true, is_query_tool: false },
   run: async (args, ctx) => {
     await ctx.emit('artifact', { type: 'message_compose', variants: args.variants, channel: args.channel ?? null })
     return { kind: 'result', result: `draft shown with ${args.variants.length} variants` }
   },
 })
+
+const PointSchema = z.object({
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+  label: z.string().min(1).max(200),
+  description: z.string().max(1000).optional(),
+})
+
+export const renderMap = defineTool({
+  name: 'render_map',
+  input: z.object({
+    title: z.string().min(1).max(200),
+    points: z.array(PointSchema).min(1).max(500),
+    center: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).optional(),
+    zoom: z.number().int().min(1).max(19).optional(),
+  }),
+  run: async (args, ctx) => {
+    const points = args.points.map((p) => ({ lat: p.lat, lon: p.lon, label: p.label, description: p.description ?? null }))
+    // With no center given, the map opens on the points' mean (OpenStreetMap tiles, zoom 1–19).
+    const center = args.center ?? { lat: mean(points.map((p) => p.lat)), lon: mean(points.map((p) => p.lon)) }
+    await ctx.emit('artifact', { type: 'render_map', title: args.title, tiles: 'openstreetmap', center, zoom: args.zoom ?? null, points })
+    return { kind: 'result', result: `rendered map "${args.title}" with ${points.length} points` }
+  },
+})
+
+const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1e6) / 1e6

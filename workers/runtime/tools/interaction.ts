@@ -1,6 +1,11 @@
+import { and, eq } from 'drizzle-orm'
 import { z } from 'zod'
+import { createDb } from '../../db/client'
+import { documentsByIds } from '../../db/documents'
+import { credentials } from '../../db/schema'
 import type { JsonObject } from '../../runs/types'
-import { defineTool, describe } from './types'
+import { getConnector } from '../connectors'
+import { defineTool, ToolError } from './types'
 
 const FieldSchema = z.object({
   name: z.string().min(1).max(64),
@@ -9,30 +14,46 @@ const FieldSchema = z.object({
   options: z.array(z.string().max(200)).max(50).optional(),
 })
 
+/** The interrupt field that marks an integration-connect pause; creating a credential of `service` resumes it. */
+export const CONNECT_FIELD_TYPE = 'integration_connect'
+
 export const requestForm = defineTool({
   name: 'request_form',
-  description: describe({
-    purpose: 'Interactive pause: ask the user a clarifying question (optionally as a small form) and wait for the answer.',
-    when: 'a required detail is missing or ambiguous and guessing would be costly; an action needs explicit confirmation.',
-    whenNot: 'the answer can be found with a read tool (read_memory, web_fetch) — use that; for the final answer use exit.',
-    constraints: 'one question per call; the run pauses until the user answers (possibly much later); at most 20 fields.',
-    result: "the user's answer as text. Treat it as authoritative; do not ask the same question again.",
+  input: z.object({
+    question: z.string().min(1).max(2000),
+    fields: z.array(FieldSchema).max(20).optional(),
+    /** A connector key (GET /v1/connectors): ask the user to connect that service. */
+    connect: z.string().max(64).optional(),
   }),
-  input: z.object({ question: z.string().min(1).max(2000), fields: z.array(FieldSchema).max(20).optional() }),
-  metadata: { display_name: 'Форма пользователю', category: 'read', result_type: 'authoritative', timeout_ms: 0, is_mutating: false, is_idempotent: true, is_query_tool: false },
-  run: async (args) => ({ kind: 'interrupt', question: args.question, fields: (args.fields ?? []) as JsonObject[] }),
+  run: async (args, ctx) => {
+    if (args.connect === undefined) return { kind: 'interrupt', question: args.question, fields: (args.fields ?? []) as JsonObject[] }
+    const connector = getConnector(args.connect)
+    if (!connector) throw new ToolError(`unknown connector "${args.connect}"; see GET /v1/connectors`)
+    const [existing] = await createDb(ctx.env.DB)
+      .select({ id: credentials.id })
+      .from(credentials)
+      .where(and(eq(credentials.orgId, ctx.spec.org_id), eq(credentials.serviceName, connector.service)))
+      .limit(1)
+    if (existing) return { kind: 'result', result: `connected: ${connector.service} (credential ${existing.id} already exists)` }
+    const field: JsonObject = { name: 'connect', type: CONNECT_FIELD_TYPE, connector: connector.key, service: connector.service, label: connector.title }
+    return { kind: 'interrupt', question: args.question, fields: [field], connect: connector.service }
+  },
 })
 
 export const exitTool = defineTool({
   name: 'exit',
-  description: describe({
-    purpose: 'Finish the task: deliver the answer text (and any output file paths) to the user.',
-    when: 'the task is complete, or cannot be completed and you can say why.',
-    whenNot: 'you still need information from the user — use request_form.',
-    constraints: 'ends the run immediately; nothing after it is executed.',
-    result: 'none: the run ends with this answer as its output.',
-  }),
-  input: z.object({ answer: z.string().min(1).max(100_000), files: z.array(z.string().max(500)).max(50).optional() }),
-  metadata: { display_name: 'Завершение', category: 'write', result_type: 'status', timeout_ms: 1000, is_mutating: false, is_idempotent: true, is_query_tool: false },
-  run: async (args) => ({ kind: 'exit', answer: args.answer }),
+  input: z.object({ answer: z.string().min(1).max(100_000), files: z.array(z.string().min(1).max(500)).max(50).optional() }),
+  run: async (args, ctx) => {
+    // Files are delivered as an artifact next to the answer (the run's output stays the text);
+    // a file that is one of the org's documents comes with its name and download path.
+    if (args.files?.length) {
+      const docs = new Map((await documentsByIds(createDb(ctx.env.DB), ctx.spec.org_id, args.files)).map((d) => [d.id, d]))
+      const files = args.files.map((path): JsonObject => {
+        const doc = docs.get(path)
+        return doc ? { path, document_id: doc.id, name: doc.name, content_type: doc.contentType, url: `/v1/organizations/${ctx.spec.org_id}/documents/${doc.id}/content` } : { path }
+      })
+      await ctx.emit('artifact', { type: 'files', files })
+    }
+    return { kind: 'exit', answer: args.answer, files: args.files ?? [] }
+  },
 })

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm'
 import { z } from 'zod'
 import { createDb } from '../../db/client'
 import { memoryFiles } from '../../db/schema'
-import { defineTool, describe, type ToolContext, ToolError } from './types'
+import { defineTool, type ToolContext, ToolError } from './types'
 
 const PathSchema = z
   .string()
@@ -28,19 +28,11 @@ const scope = (ctx: ToolContext) => and(eq(memoryFiles.orgId, ctx.spec.org_id), 
 
 export const readMemory = defineTool({
   name: 'read_memory',
-  description: describe({
-    purpose: "Read the user's long-term memory: list, read or read_many over markdown files.",
-    when: 'the user refers to something said in earlier sessions, or their preferences matter.',
-    whenNot: 'to save or change a memory — use manage_memory; for documents of the knowledge base — use documents.',
-    constraints: 'paths are relative .md paths; read_many takes at most 20 paths; per user, per organization.',
-    result: 'list: paths with update times; read: the file content; a missing path is reported, not thrown.',
-  }),
   input: z.object({
     action: z.enum(['list', 'read', 'read_many']),
     path: PathSchema.optional(),
     paths: z.array(PathSchema).max(20).optional(),
   }),
-  metadata: { display_name: 'Чтение памяти', category: 'read', result_type: 'contextual', timeout_ms: 5000, is_mutating: false, is_idempotent: true, is_query_tool: true },
   run: async (args, ctx) => {
     const db = createDb(ctx.env.DB)
     if (args.action === 'list') {
@@ -60,20 +52,12 @@ export const readMemory = defineTool({
 
 export const manageMemory = defineTool({
   name: 'manage_memory',
-  description: describe({
-    purpose: "Write, delete or move the user's memory files.",
-    when: 'the user states a lasting fact or preference worth remembering, or asks to forget something.',
-    whenNot: 'for temporary notes of this task; to read — use read_memory.',
-    constraints: `content must include YAML frontmatter with title and source; ${MAX_CONTENT / 1024} KiB per file; write replaces the file.`,
-    result: 'ok with the path; an error names what to fix (frontmatter, missing file).',
-  }),
   input: z.object({
     action: z.enum(['write', 'delete', 'move']),
     path: PathSchema,
     content: z.string().max(MAX_CONTENT).optional(),
     new_path: PathSchema.optional(),
   }),
-  metadata: { display_name: 'Управление памятью', category: 'write', result_type: 'action', timeout_ms: 5000, is_mutating: true, is_idempotent: true, is_query_tool: false },
   run: async (args, ctx) => {
     const db = createDb(ctx.env.DB)
     const where = and(scope(ctx), eq(memoryFiles.path, args.path))

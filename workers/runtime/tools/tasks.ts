@@ -6,7 +6,7 @@ import { cronProblem, isTimeZone } from '../../lib/cron'
 import { startScheduledRun } from '../../runs/schedules'
 import type { JsonObject } from '../../runs/types'
 import { toSchedule } from '../../schemas/schedules'
-import { defineTool, describe, type ToolContext, ToolError } from './types'
+import { defineTool, type ToolContext, ToolError } from './types'
 
 const result = (value: unknown) => ({ kind: 'result' as const, result: JSON.stringify(value) })
 const db = (ctx: ToolContext) => createDb(ctx.env.DB)
@@ -29,15 +29,7 @@ function checkTiming(cron: string | undefined, timezone: string | undefined) {
 
 export const queryTasks = defineTool({
   name: 'query_tasks',
-  description: describe({
-    purpose: "Read-only queries over the organization's saved tasks (cron schedules that run an agent): list, get config, list_executions, execution_summary.",
-    when: 'the user asks what is scheduled, when a task runs next, or how its recent executions went.',
-    whenNot: 'to create, run, pause or change a task — use manage_task.',
-    constraints: 'list shows at most 50 tasks; list_executions at most 50 runs; task_id from list.',
-    result: 'JSON. next_run_at is UTC; last_status is the last execution’s run status.',
-  }),
   input: z.object({ action: z.enum(['list', 'get', 'list_executions', 'execution_summary']), task_id: z.string().max(64).optional(), limit: z.number().int().min(1).max(50).default(20) }),
-  metadata: { display_name: 'Просмотр задач', category: 'read', result_type: 'authoritative', timeout_ms: 10_000, is_mutating: false, is_idempotent: true, is_query_tool: true },
   run: async (args, ctx) => {
     if (args.action === 'list') return result((await schedulesDb.listSchedules(db(ctx), ctx.spec.org_id, args.limit, 0)).items.map(toSchedule))
     const t = await task(ctx, args.task_id)
@@ -52,13 +44,6 @@ export const queryTasks = defineTool({
 
 export const manageTask = defineTool({
   name: 'manage_task',
-  description: describe({
-    purpose: 'Create / run / toggle / update / delete a saved task: create, create_subtask, run, toggle, update, delete.',
-    when: 'the user wants something done on a schedule ("every weekday at 9"), run a task now, pause it or change it.',
-    whenNot: 'to look tasks up — use query_tasks; for state inside a running task — use task_runtime.',
-    constraints: 'cron has 5 fields (minute hour day month weekday) in an IANA timezone (default UTC); the task runs this agent unless agent_id is given.',
-    result: 'JSON of the task (or the started run for `run`). After delete, the task id is gone.',
-  }),
   input: z.object({
     action: z.enum(['create', 'create_subtask', 'run', 'toggle', 'update', 'delete']),
     task_id: z.string().max(64).optional(),
@@ -69,7 +54,6 @@ export const manageTask = defineTool({
     enabled: z.boolean().optional(),
     agent_id: z.string().max(64).optional(),
   }),
-  metadata: { display_name: 'Управление задачами', category: 'write', result_type: 'action', timeout_ms: 15_000, is_mutating: true, is_idempotent: false, is_query_tool: false },
   run: async (args, ctx) => {
     const d = db(ctx)
     checkTiming(args.cron, args.timezone)
@@ -114,15 +98,7 @@ export const manageTask = defineTool({
 
 export const taskRuntime = defineTool({
   name: 'task_runtime',
-  description: describe({
-    purpose: 'Durable state and suspend, only inside a task execution: save_state, load_state, suspend.',
-    when: 'a scheduled execution must remember something for its next execution (a cursor, the last seen id), or stop early.',
-    whenNot: 'outside a scheduled execution (it refuses); for user facts — use manage_memory.',
-    constraints: 'state is any JSON up to 64 KiB, one value per task (save replaces it); suspend ends this execution successfully.',
-    result: 'save_state: ok; load_state: the saved JSON or null; suspend: the execution ends.',
-  }),
   input: z.object({ action: z.enum(['save_state', 'load_state', 'suspend']), state: z.unknown().optional(), reason: z.string().max(500).optional() }),
-  metadata: { display_name: 'Состояние и пауза задачи', category: 'write', result_type: 'status', timeout_ms: 5000, is_mutating: true, is_idempotent: true, is_query_tool: false },
   run: async (args, ctx) => {
     const id = ctx.spec.schedule_id
     if (!id) throw new ToolError('task_runtime works only inside a scheduled task execution')

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { guardedFetch, OutboundRefused } from '../../lib/net-guard'
-import { defineTool, describe, ToolError } from './types'
+import { defineTool, ToolError } from './types'
 
 const MAX_BYTES = 2 * 1024 * 1024
 const TIMEOUT_MS = 15_000
@@ -49,15 +49,7 @@ async function readCapped(res: Response): Promise<string> {
 
 export const webFetch = defineTool({
   name: 'web_fetch',
-  description: describe({
-    purpose: 'Fetch readable text from a URL. Light alternative to a real browser.',
-    when: 'you have a specific public URL and need its text (an article, docs page, JSON endpoint).',
-    whenNot: 'you need to search first — use web_search; the page needs clicks or login — use browser_interact.',
-    constraints: `http(s) only; private, loopback and link-local addresses are refused; ${MAX_BYTES / 1024 / 1024} MiB and ${TIMEOUT_MS / 1000} s at most; up to ${MAX_REDIRECTS} redirects; text is cut at max_chars.`,
-    result: 'status, final URL, content type and text. A 4xx/5xx status is reported, not thrown: do not retry a 404.',
-  }),
   input: z.object({ url: z.string().max(4096), max_chars: z.number().int().min(100).max(200_000).default(20_000) }),
-  metadata: { display_name: 'Загрузка страницы', category: 'external', result_type: 'contextual', timeout_ms: TIMEOUT_MS, is_mutating: false, is_idempotent: true, is_query_tool: true },
   run: async (args, ctx) => {
     const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(TIMEOUT_MS)])
     let res: Response

@@ -3,7 +3,7 @@
 //  2. POST → first SSE event and → first token, p50/p95
 //  3. one run × 200 SSE subscribers, every one receiving every event
 // Loopback only; every loop is bounded in count and time; the server is stopped at the end.
-import { pct, startServer } from './server.mjs'
+import { pct, startHelloWorkerd, startServer } from './server.mjs'
 
 const PORT = Number(process.env.BENCH_PORT ?? 8799)
 const KEY = { authorization: 'Bearer ap_dev_key', 'content-type': 'application/json' }
@@ -59,6 +59,15 @@ async function readStream(res, t0) {
 const startTurn = (message) => fetch(`${BASE}/v1/sessions/stream`, { method: 'POST', headers: KEY, body: JSON.stringify({ message }) })
 const stream = (s) => fetch(`${BASE}/v1/sessions/${s.session_id}/turns/${s.turn_id}/stream`, { headers: KEY })
 
+// The serving path alone: hello-world on bare workerd, then /health under wrangler dev (npm run dev).
+const hello = await startHelloWorkerd(PORT + 1)
+const helloRps = (await throughput(() => fetch(hello.base))).rps
+hello.stop()
+const dev = await startServer({ port: PORT + 2, wrangler: true })
+await (await fetch(`${dev.base}/health`)).text()
+const devRps = (await throughput(() => fetch(`${dev.base}/health`))).rps
+dev.stop()
+
 const { base: BASE, stop } = await startServer({ port: PORT })
 try {
   for (let i = 0; i < 20; i++) await (await startTurn('warm up')).text()
@@ -66,9 +75,8 @@ try {
 
   const bare = await throughput(() => fetch(`${BASE}/health`))
   const create = await throughput(() => startTurn('hi'))
-  console.log(
-    `create-run: ${create.rps.toFixed(0)} req/s (${create.failed} failed) | bare Hono route: ${bare.rps.toFixed(0)} req/s | ratio ${(create.rps / bare.rps).toFixed(3)}  [${CONCURRENCY} concurrent, ${DURATION_MS / 1000} s each]`,
-  )
+  console.log(`bare route: hello-world on workerd serve ${helloRps.toFixed(0)} req/s | /health under npm start ${bare.rps.toFixed(0)} (${((100 * bare.rps) / helloRps).toFixed(0)}%) | under wrangler dev (npm run dev) ${devRps.toFixed(0)} (${((100 * devRps) / helloRps).toFixed(0)}%)`)
+  console.log(`create-run: ${create.rps.toFixed(0)} req/s (${create.failed} failed) | bare Hono route: ${bare.rps.toFixed(0)} req/s | ratio ${(create.rps / bare.rps).toFixed(3)}  [${CONCURRENCY} concurrent, ${DURATION_MS / 1000} s each]`)
   await new Promise((r) => setTimeout(r, 3000)) // let the queue drain the runs just created
 
   const firsts = []

@@ -5,14 +5,15 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-export async function startServer({ port, prepare } = {}) {
+/** `wrangler: true` serves through `wrangler dev` (npm run dev) instead of npm start's Miniflare path. */
+export async function startServer({ port, prepare, wrangler = false } = {}) {
   const state = mkdtempSync(join(tmpdir(), 'agentplane-bench-'))
   const env = { ...process.env, PORT: String(port), PERSIST_TO: state, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }
   if (prepare) {
     execFileSync('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { env, stdio: 'ignore' })
     await prepare(state, env)
   }
-  const server = spawn('bash', ['scripts/start.sh'], { env, detached: true, stdio: ['ignore', 'ignore', 'inherit'] })
+  const server = spawn('bash', ['scripts/start.sh', ...(wrangler ? ['--wrangler'] : [])], { env, detached: true, stdio: ['ignore', 'ignore', 'inherit'] })
   const base = `http://127.0.0.1:${port}`
   const stop = () => {
     try {
@@ -35,4 +36,24 @@ export async function startServer({ port, prepare } = {}) {
 export const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
+}
+
+/** A hello-world worker on a bare `workerd serve`: the ceiling for any local route. */
+export async function startHelloWorkerd(port) {
+  const proc = spawn('workerd', ['serve', 'bench/hello/config.capnp', `--socket-addr=http=127.0.0.1:${port}`], { detached: true, stdio: 'ignore' })
+  const base = `http://127.0.0.1:${port}`
+  const stop = () => {
+    try {
+      process.kill(-proc.pid, 'SIGTERM')
+    } catch {}
+  }
+  process.on('exit', stop)
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(base)).ok) return { base, stop }
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  stop()
+  throw new Error('workerd did not start')
 }

@@ -1,4 +1,4 @@
-import { exports } from 'cloudflare:workers'
+import { env, exports } from 'cloudflare:workers'
 import { beforeAll, describe, it } from 'vitest'
 import { BASE, call, createTenant, type Tenant } from './helpers/api'
 import { waitTurn } from './helpers/sessions'
@@ -52,6 +52,23 @@ describe('GET /api/v2/AgentInstance/:agentCode/:agentVersion', () => {
     })
     const self = await call('GET', new URL(first.links[0].url).pathname, { key: t.key })
     expect(self.body).toMatchObject({ id: first.id, status: 'success' })
+  })
+
+  it('totals come from trigger-kept counts that follow every insert and delete of a run', async ({ expect }) => {
+    const other = await createTenant('instances-counts')
+    const agent = (await call('POST', `/v1/organizations/${other.orgId}/agents`, { key: other.key, body: { name: 'Counted', code: 'counted' } })).body.id
+    const start = (message: string) => call('POST', '/v1/sessions/stream', { key: other.key, body: { agent_id: agent, message } })
+    const turns = [await start('one'), await start('two'), await start('three')]
+    for (const s of turns) await waitTurn(other, s.body)
+    const counted = async () => {
+      const kept = await env.DB.prepare('SELECT coalesce(sum(runs), 0) AS n FROM agent_run_counts WHERE agent_id = ?').bind(agent).first<{ n: number }>()
+      const real = await env.DB.prepare('SELECT count(*) AS n FROM runs WHERE agent_id = ?').bind(agent).first<{ n: number }>()
+      const api = (await call('GET', `/api/v2/AgentInstance/counted`, { key: other.key })).body.total
+      return [kept?.n, real?.n, api]
+    }
+    expect(await counted()).toEqual([3, 3, 3])
+    await env.DB.prepare('DELETE FROM runs WHERE id = ?').bind(turns[1]?.body.turn_id).run()
+    expect(await counted()).toEqual([2, 2, 2])
   })
 
   it('filters by version, user, group and name search; sorts asc', async ({ expect }) => {

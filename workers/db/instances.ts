@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, sql, sum, type SQL } from 'drizzle-orm'
 import type { Db } from '../app-env'
-import { paged } from './paged'
-import { runs } from './schema'
+import type { Page } from './paged'
+import { agentRunCounts, runs } from './schema'
 
 export interface InstanceQuery {
   agentId: string
@@ -17,9 +17,10 @@ export interface InstanceQuery {
 /**
  * A page of an agent's runs. Every filter combination is served by an index that starts with
  * agent_id and ends with created_at (version / user / group), so a page does not scan the agent's
- * other runs; only `search` (a substring of the name) scans within the agent.
+ * other runs; only `search` (a substring of the name) scans within the agent. Without a user, group
+ * or search filter the total is read from agent_run_counts (trigger-kept), not counted.
  */
-export async function listInstances(db: Db, q: InstanceQuery) {
+export async function listInstances(db: Db, q: InstanceQuery): Promise<Page<typeof runs.$inferSelect>> {
   const conds: (SQL | undefined)[] = [
     eq(runs.agentId, q.agentId),
     q.version !== undefined ? eq(runs.agentVersion, q.version) : undefined,
@@ -29,5 +30,16 @@ export async function listInstances(db: Db, q: InstanceQuery) {
     q.search ? sql`instr(lower(${runs.name}), lower(${q.search})) > 0` : undefined,
   ]
   const order = q.ascending ? [asc(runs.createdAt), asc(runs.number)] : [desc(runs.createdAt), desc(runs.number)]
-  return paged(db, runs, and(...conds), order, q.limit, q.offset)
+  const where = and(...conds)
+  const counted = q.userIdentifier === undefined && q.groupIdentifier === undefined && !q.search
+  const [items, [total]] = await db.batch([
+    db.select().from(runs).where(where).orderBy(...order).limit(q.limit).offset(q.offset),
+    counted
+      ? db
+          .select({ n: sql<number>`coalesce(${sum(agentRunCounts.runs)}, 0)` })
+          .from(agentRunCounts)
+          .where(and(eq(agentRunCounts.agentId, q.agentId), q.version !== undefined ? eq(agentRunCounts.agentVersion, q.version) : undefined))
+      : db.select({ n: count() }).from(runs).where(where),
+  ])
+  return { items, total: Number(total?.n ?? 0) }
 }

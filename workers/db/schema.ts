@@ -234,6 +234,20 @@ export const runs = sqliteTable(
   ],
 )
 
+/**
+ * Runs per agent version, kept exact by triggers on `runs` (insert +1, delete -1; migration 0006), so
+ * an AgentInstance page's `total` reads one row instead of counting an agent's 100k runs.
+ */
+export const agentRunCounts = sqliteTable(
+  'agent_run_counts',
+  {
+    agentId: text('agent_id').notNull(),
+    agentVersion: integer('agent_version').notNull(),
+    runs: integer('runs').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.agentVersion] })],
+)
+
 /** Per-user long-term memory (read_memory / manage_memory): markdown files by path. */
 export const memoryFiles = sqliteTable(
   'memory_files',

@@ -8,7 +8,8 @@ import { join } from 'node:path'
 /** `wrangler: true` serves through `wrangler dev` (npm run dev) instead of npm start's Miniflare path. */
 export async function startServer({ port, prepare, wrangler = false } = {}) {
   const state = mkdtempSync(join(tmpdir(), 'agentplane-bench-'))
-  const env = { ...process.env, PORT: String(port), PERSIST_TO: state, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }
+  // Throughput is measured against the engine, not the per-key rate limit (600/min by default).
+  const env = { RATE_LIMIT_KEY_PER_MINUTE: '1000000', RATE_LIMIT_ORG_PER_MINUTE: '1000000', ...process.env, PORT: String(port), PERSIST_TO: state, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }
   if (prepare) {
     execFileSync('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { env, stdio: 'ignore' })
     await prepare(state, env)

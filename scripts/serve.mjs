@@ -27,6 +27,9 @@ function devVars() {
   return vars
 }
 
+/** A [vars] key set in the environment overrides wrangler.toml (like `wrangler dev --var`): the bench lifts rate limits so. */
+const varsFromEnv = (vars) => Object.fromEntries(Object.keys(vars ?? {}).flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]]])))
+
 mkdirSync(outdir, { recursive: true })
 // wrangler's bundler (esbuild + its nodejs_compat polyfills), offline: the deploy bundle, not a look-alike.
 execFileSync('wrangler', ['deploy', '--dry-run', '--outdir', outdir, '--config', join(root, 'wrangler.toml')], {
@@ -52,7 +55,7 @@ const mf = new Miniflare(convertV4MiniflareOptions({
       // The bundle is one ES module (no text/wasm rules needed).
       modules: [{ type: 'ESModule', path: join(outdir, 'index.js') }],
       modulesRoot: outdir,
-      bindings: { ...workerOptions.bindings, ...devVars() },
+      bindings: { ...workerOptions.bindings, ...devVars(), ...varsFromEnv(workerOptions.bindings) },
       // Clients reach the worker on a socket of its own, skipping Miniflare's entry worker: half the
       // hops of a request, and the throughput of a bare `workerd serve`.
       unsafeDirectSockets: [{ host: '127.0.0.1', port }],

@@ -4,26 +4,34 @@ import { ApiError } from '../errors'
 import type { RunSnapshot, ThreadStatus } from '../runs/types'
 import { paged } from './paged'
 import { memberships, organizations, runs, schedules, threads, webhookDeliveries } from './schema'
+import { monthBudgetQuery } from './tenancy'
 
 export type RunRow = typeof runs.$inferSelect
 export type NewRun = typeof runs.$inferInsert
 export type ThreadRow = typeof threads.$inferSelect
 
-/** Inserts the run, and the thread it starts when given, in one D1 batch. */
 /**
- * Inserts the run, and its new thread in the same batch. `threadCreated` is false when the thread id
- * was taken meanwhile (a concurrent first run of the same new thread): the caller admits it instead.
+ * Inserts the run, and its new thread, in one D1 batch that also reads the org's monthly budget as it
+ * was before the insert (the caller undoes the insert when it is spent: one round trip, not two).
+ * `threadCreated` is false when the thread id was taken meanwhile (a concurrent first run of the same
+ * new thread).
  */
-export async function insertRun(db: Db, run: NewRun, newThread?: typeof threads.$inferInsert): Promise<{ row: RunRow; threadCreated: boolean }> {
+export async function insertRun(
+  db: Db,
+  run: NewRun & { orgId: number },
+  newThread?: typeof threads.$inferInsert,
+): Promise<{ row: RunRow; threadCreated: boolean; budget: number | null; spent: number }> {
+  const budget = monthBudgetQuery(db, run.orgId).query
   const insert = db.insert(runs).values(run).returning()
-  if (!newThread) {
-    const [row] = await insert
-    if (!row) throw new Error('run insert returned no row')
-    return { row, threadCreated: false }
-  }
-  const [made, [row]] = await db.batch([db.insert(threads).values(newThread).onConflictDoNothing().returning({ orgId: threads.orgId }), insert])
+  const thread = newThread ? db.insert(threads).values(newThread).onConflictDoNothing().returning({ orgId: threads.orgId }) : db.select({ orgId: threads.orgId }).from(threads).where(sql`0`)
+  const [[money], made, [row]] = await db.batch([budget, thread, insert])
   if (!row) throw new Error('run insert returned no row')
-  return { row, threadCreated: made.length > 0 }
+  return { row, threadCreated: made.length > 0, budget: money?.budget ?? null, spent: money?.spent ?? 0 }
+}
+
+/** Takes back a run just inserted (and the thread it created): its org's budget was already spent. */
+export async function uninsertRun(db: Db, runId: string, createdThreadId: string | null): Promise<void> {
+  await db.batch([db.delete(runs).where(eq(runs.id, runId)), db.delete(threads).where(createdThreadId ? eq(threads.id, createdThreadId) : sql`0`)])
 }
 
 export async function deleteRun(db: Db, runId: string): Promise<void> {
@@ -76,6 +84,20 @@ export async function listThreadRuns(db: Db, threadId: string, limit: number): P
 }
 
 /** A thread in one of the user's orgs, or 404 (another org's thread does not exist for them). */
+/** A turn (run) of a session the user can see, in one query; 404 names what is missing. */
+export async function getTurnForUser(db: Db, userId: number, threadId: string, runId: string): Promise<RunRow> {
+  const row = await db
+    .select({ thread: threads.id, run: runs })
+    .from(threads)
+    .innerJoin(memberships, and(eq(memberships.orgId, threads.orgId), eq(memberships.userId, userId)))
+    .leftJoin(runs, and(eq(runs.id, runId), eq(runs.threadId, threads.id), eq(runs.orgId, threads.orgId)))
+    .where(eq(threads.id, threadId))
+    .get()
+  if (!row) throw ApiError.notFound('Session')
+  if (!row.run) throw ApiError.notFound('Turn')
+  return row.run
+}
+
 export async function getThreadForUser(db: Db, userId: number, threadId: string): Promise<ThreadRow> {
   const row = await db
     .select({ thread: threads })

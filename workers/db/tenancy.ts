@@ -2,29 +2,65 @@ import { and, count, eq, isNull, sql } from 'drizzle-orm'
 import type { Db, Principal } from '../app-env'
 import { ApiError } from '../errors'
 import { newApiKey, sha256Hex } from '../lib/crypto'
+import { TtlCache } from '../lib/ttl-cache'
 import { systemAgentInserts } from './agents'
 import { apiKeys, memberships, organizations, users } from './schema'
 
 export type Organization = typeof organizations.$inferSelect
 export type User = typeof users.$inferSelect
 
+/**
+ * Every request reads its key and the caller's membership: both are cached per isolate for
+ * AUTH_CACHE_MS, so a revoked key or a changed membership takes effect within that bound (at once in
+ * the isolate that made the change). Misses are not cached: a new key works on its first request.
+ */
+export const AUTH_CACHE_MS = 5_000
+const principals = new TtlCache<Principal>(AUTH_CACHE_MS)
+const members = new TtlCache<Member>(AUTH_CACHE_MS)
+const soleOrgs = new TtlCache<{ total: number; onlyId: number | null }>(AUTH_CACHE_MS)
+
 export async function findPrincipalByKey(db: Db, key: string): Promise<Principal | undefined> {
-  const row = await db
-    .select({ userId: apiKeys.userId, apiKeyId: apiKeys.id, rateLimitPerMinute: apiKeys.rateLimitPerMinute })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, await sha256Hex(key)), isNull(apiKeys.revokedAt)))
-    .get()
-  return row
+  const hash = await sha256Hex(key)
+  return principals.getOrLoad(hash, () =>
+    db
+      .select({ userId: apiKeys.userId, apiKeyId: apiKeys.id, rateLimitPerMinute: apiKeys.rateLimitPerMinute })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
+      .get(),
+  )
+}
+
+export interface Member {
+  rateLimitPerMinute: number | null
+  role: 'owner' | 'member'
 }
 
 /** The org as seen by a member (with its rate-limit override), or undefined for a non-member. */
-export async function memberOrg(db: Db, userId: number, orgId: number): Promise<{ rateLimitPerMinute: number | null; role: 'owner' | 'member' } | undefined> {
-  return db
-    .select({ rateLimitPerMinute: organizations.rateLimitPerMinute, role: memberships.role })
-    .from(memberships)
-    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
-    .where(and(eq(memberships.userId, userId), eq(memberships.orgId, orgId)))
-    .get()
+export async function memberOrg(db: Db, userId: number, orgId: number): Promise<Member | undefined> {
+  return members.getOrLoad(`${userId}:${orgId}`, () =>
+    db
+      .select({ rateLimitPerMinute: organizations.rateLimitPerMinute, role: memberships.role })
+      .from(memberships)
+      .innerJoin(organizations, eq(organizations.id, memberships.orgId))
+      .where(and(eq(memberships.userId, userId), eq(memberships.orgId, orgId)))
+      .get(),
+  )
+}
+
+/** How many organizations the user is in, and the id when exactly one (ACP and MCP pick it). */
+export async function soleOrganization(db: Db, userId: number): Promise<{ total: number; onlyId: number | null }> {
+  const found = await soleOrgs.getOrLoad(String(userId), async () => {
+    const orgs = await listUserOrganizations(db, userId, 2, 0)
+    return { total: orgs.total, onlyId: orgs.total === 1 ? (orgs.items[0]?.id ?? null) : null }
+  })
+  return found ?? { total: 0, onlyId: null }
+}
+
+/** Changes to keys, memberships or org limits: this isolate forgets what it cached at once. */
+function forgetAuth(): void {
+  principals.clear()
+  members.clear()
+  soleOrgs.clear()
 }
 
 /** The organization and its system agent, in one D1 batch (D1 runs a batch as one transaction). */
@@ -53,6 +89,7 @@ export async function addMember(db: Db, orgId: number, userId: number, role: 'ow
     .insert(memberships)
     .values({ orgId, userId, role })
     .onConflictDoUpdate({ target: [memberships.orgId, memberships.userId], set: { role } })
+  forgetAuth()
 }
 
 /** Returns the key once; only its hash is stored. */
@@ -88,6 +125,7 @@ export async function revokeApiKey(db: Db, keyId: string): Promise<void> {
     .set({ revokedAt: new Date().toISOString() })
     .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
     .returning({ id: apiKeys.id })
+  forgetAuth()
   if (!row) throw ApiError.notFound('API key')
 }
 
@@ -118,8 +156,15 @@ export async function getOrgUser(db: Db, orgId: number, userId: number) {
  * select, and inside the subquery a bare "id" would mean runs.id.
  */
 export async function monthBudget(db: Db, orgId: number, now = new Date(), alwaysSum = false): Promise<{ budget: number | null; spent: number; since: string }> {
+  const { query, since } = monthBudgetQuery(db, orgId, now, alwaysSum)
+  const row = await query.get()
+  return { budget: row?.budget ?? null, spent: row?.spent ?? 0, since }
+}
+
+/** monthBudget's query, unexecuted, for a caller that sends it in a batch with its writes. */
+export function monthBudgetQuery(db: Db, orgId: number, now = new Date(), alwaysSum = false) {
   const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString()
-  const row = await db
+  const query = db
     .select({
       budget: organizations.monthlyBudgetUsd,
       spent: sql<number>`CASE WHEN ${organizations.monthlyBudgetUsd} IS NULL AND ${alwaysSum ? 0 : 1} THEN 0 ELSE
@@ -127,8 +172,7 @@ export async function monthBudget(db: Db, orgId: number, now = new Date(), alway
     })
     .from(organizations)
     .where(eq(organizations.id, orgId))
-    .get()
-  return { budget: row?.budget ?? null, spent: row?.spent ?? 0, since }
+  return { query, since }
 }
 
 export async function setOrganizationLimits(db: Db, orgId: number, change: Partial<Pick<Organization, 'rateLimitPerMinute' | 'monthlyBudgetUsd' | 'retentionDays'>>): Promise<Organization> {
@@ -137,5 +181,6 @@ export async function setOrganizationLimits(db: Db, orgId: number, change: Parti
     ? await db.update(organizations).set(change).where(eq(organizations.id, orgId)).returning()
     : await db.select().from(organizations).where(eq(organizations.id, orgId))
   if (!org) throw ApiError.notFound('Organization')
+  forgetAuth() // the org's rate-limit override rides in the cached membership
   return org
 }

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import type { OrgEnv } from '../app-env'
-import { listUserOrganizations, memberOrg } from '../db/tenancy'
+import { memberOrg, soleOrganization } from '../db/tenancy'
 import { ApiError } from '../errors'
 import { enforceRateLimits, orgBucket } from './rate-limit'
 
@@ -17,10 +17,9 @@ export const requireAcpOrg = (): MiddlewareHandler<OrgEnv> =>
       orgId = /^\d{1,15}$/.test(header) ? Number(header) : Number.NaN
       if (!Number.isSafeInteger(orgId)) throw ApiError.invalid(['header', 'x-org-id'], 'X-Org-Id must be an integer')
     } else {
-      const orgs = await listUserOrganizations(c.var.db, userId, 2, 0)
-      const only = orgs.items[0]
-      if (orgs.total !== 1 || !only) throw ApiError.invalid(['header', 'x-org-id'], orgs.total === 0 ? 'The key belongs to no organization' : 'The key belongs to several organizations: send X-Org-Id')
-      orgId = only.id
+      const orgs = await soleOrganization(c.var.db, userId)
+      if (orgs.onlyId === null) throw ApiError.invalid(['header', 'x-org-id'], orgs.total === 0 ? 'The key belongs to no organization' : 'The key belongs to several organizations: send X-Org-Id')
+      orgId = orgs.onlyId
     }
     const org = await memberOrg(c.var.db, userId, orgId)
     if (!org) throw new ApiError('forbidden', 'Not a member of this organization')

@@ -73,12 +73,7 @@ export const cancelTurnRoute = createRoute({
 })
 
 /** The turn of a session the caller can see, or 404. */
-async function turnOf(c: Context<AuthedEnv>, sessionId: string, turnId: string) {
-  const thread = await runsDb.getThreadForUser(c.var.db, c.var.principal.userId, sessionId)
-  const run = await runsDb.getRun(c.var.db, thread.orgId, turnId)
-  if (run.threadId !== thread.id) throw ApiError.notFound('Turn')
-  return run
-}
+const turnOf = (c: Context<AuthedEnv>, sessionId: string, turnId: string) => runsDb.getTurnForUser(c.var.db, c.var.principal.userId, sessionId, turnId)
 
 export const sessionRoutes = new OpenAPIHono<AuthedEnv>()
   .openapi(startTurnRoute, async (c) => {

@@ -1,7 +1,6 @@
 import type { Db } from '../app-env'
 import type { AgentRow } from '../db/agents'
 import * as runsDb from '../db/runs'
-import { monthBudget } from '../db/tenancy'
 import type { Env } from '../env'
 import { ApiError } from '../errors'
 import { createDb } from '../db/client'
@@ -57,14 +56,10 @@ export interface CreatedRun {
 export async function createRun(db: Db, env: Env, input: CreateRunInput): Promise<CreatedRun> {
   const { agent } = input
   if (!agent.isEnabled) throw ApiError.invalid(['body', 'agent_id'], 'The agent is disabled', 'agent_disabled')
-  const { budget, spent } = await monthBudget(db, input.orgId)
-  if (budget !== null && spent >= budget) {
-    throw new ApiError('budget_exceeded', `The organization's monthly budget of $${budget} is spent ($${spent.toFixed(6)} this month)`)
-  }
   const id = crypto.randomUUID()
   const threadId = input.threadId ?? null
   // The agent row is its current version: every profile change writes the snapshot it pins.
-  const { row, threadCreated } = await runsDb.insertRun(
+  const { row, threadCreated, budget, spent } = await runsDb.insertRun(
     db,
     {
       id,
@@ -89,6 +84,10 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
     },
     input.newThread && threadId ? { id: threadId, orgId: input.orgId, agentId: agent.id, createdBy: input.createdBy, status: 'busy' } : undefined,
   )
+  if (budget !== null && spent >= budget) {
+    await runsDb.uninsertRun(db, id, threadCreated ? threadId : null)
+    throw new ApiError('budget_exceeded', `The organization's monthly budget of $${budget} is spent ($${spent.toFixed(6)} this month)`)
+  }
   const spec: RunSpec = {
     run_id: id,
     run_number: row.number,

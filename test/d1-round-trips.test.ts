@@ -1,0 +1,86 @@
+import { env } from 'cloudflare:workers'
+import { afterEach, beforeAll, describe, it } from 'vitest'
+import { call, createTenant, type Tenant } from './helpers/api'
+import { startTurn, streamTurn, waitTurn } from './helpers/sessions'
+
+/**
+ * Counts D1 round trips made by the worker while a request is served: every statement executed on
+ * its own (`all`, `raw`, `run`, `first`) and every `batch` is one trip to the database. The real
+ * binding does the work; the counter only wraps its methods for the duration of one request.
+ */
+function countD1(): { trips: () => number; restore: () => void } {
+  let trips = 0
+  const db = env.DB as D1Database
+  const statement = Object.getPrototypeOf(db.prepare('SELECT 1')) as Record<string, unknown>
+  const originals: [Record<string, unknown>, string, unknown][] = []
+  const wrap = (target: Record<string, unknown>, name: string) => {
+    const original = target[name]
+    if (typeof original !== 'function') return
+    originals.push([target, name, original])
+    target[name] = function (this: unknown, ...args: unknown[]) {
+      trips += 1
+      return (original as (...a: unknown[]) => unknown).apply(this, args)
+    }
+  }
+  for (const name of ['all', 'raw', 'run', 'first']) wrap(statement, name)
+  wrap(Object.getPrototypeOf(db) as Record<string, unknown>, 'batch')
+  return {
+    trips: () => trips,
+    restore: () => {
+      for (const [target, name, original] of originals) target[name] = original
+    },
+  }
+}
+
+let t: Tenant
+let counter: ReturnType<typeof countD1> | undefined
+
+beforeAll(async () => {
+  t = await createTenant('d1-trips')
+  // Warm: the key, the membership and the sole organization are read once, then served from memory.
+  await waitTurn(t, await startTurn(t, { message: 'warm up' }))
+  await call('POST', '/acp/runs/wait', { headers: { 'x-api-key': t.key }, body: { input: 'warm up' } })
+})
+
+afterEach(() => counter?.restore())
+
+describe('D1 round trips on the hot paths (counted, not timed)', () => {
+  it('creating a run: at most 2 (the agent, then one batch with the budget check and the inserts)', async ({ expect }) => {
+    counter = countD1()
+    const res = await call('POST', '/v1/sessions/stream', { key: t.key, body: { message: 'count me' } })
+    const session = counter.trips()
+    counter.restore()
+    expect(res.status).toBe(202)
+    counter = countD1()
+    const acp = await call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: 'count me' } })
+    const acpTrips = counter.trips()
+    counter.restore()
+    expect(acp.status).toBe(200)
+    // Both make their writes (so the counter sees D1 at all), and no more than two trips.
+    expect([session, acpTrips]).toEqual([2, 2])
+    await waitTurn(t, res.body)
+  })
+
+  it("an SSE reader's connect: at most 1 (the run row); auth and membership come from memory", async ({ expect }) => {
+    const s = await startTurn(t, { message: 'read me' })
+    await waitTurn(t, s)
+    counter = countD1()
+    const res = await streamTurn(t, s)
+    const trips = counter.trips()
+    counter.restore()
+    expect(res.status).toBe(200)
+    await res.body?.cancel()
+    expect(trips).toBe(1)
+  })
+
+  it('a revoked key stops working at once in the isolate that revoked it', async ({ expect }) => {
+    const other = await createTenant('d1-trips-revoke')
+    const admin = { authorization: 'Bearer test-admin-token' }
+    const made = await call('POST', `/admin/users/${other.userId}/api-keys`, { headers: admin, body: { name: 'revoked soon' } })
+    expect((await call('GET', '/v1/users/me', { key: made.body.key })).status).toBe(200)
+    const keyId = made.body.id
+    expect((await call('DELETE', `/admin/api-keys/${keyId}`, { headers: { authorization: 'Bearer test-admin-token' } })).status).toBe(204)
+    expect((await call('GET', '/v1/users/me', { key: made.body.key })).status).toBe(401)
+    expect((await call('GET', '/v1/users/me', { key: other.key })).status).toBe(200)
+  })
+})

@@ -27,8 +27,20 @@ function devVars() {
   return vars
 }
 
-/** A [vars] key set in the environment overrides wrangler.toml (like `wrangler dev --var`): the bench lifts rate limits so. */
-const varsFromEnv = (vars) => Object.fromEntries(Object.keys(vars ?? {}).flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]]])))
+/**
+ * [vars] overrides, as `wrangler dev` takes them: `--var NAME:VALUE` arguments, or a [vars] key set in
+ * the environment (the benches lift the rate limits so).
+ */
+function varOverrides(vars) {
+  const out = Object.fromEntries(Object.keys(vars ?? {}).flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]]])))
+  const args = process.argv.slice(2)
+  for (let i = 0; i < args.length; i++) {
+    const spec = args[i] === '--var' ? args[++i] : args[i]?.startsWith('--var=') ? args[i].slice(6) : undefined
+    const m = spec ? /^([A-Za-z_][A-Za-z0-9_]*):(.*)$/.exec(spec) : null
+    if (m) out[m[1]] = m[2]
+  }
+  return out
+}
 
 mkdirSync(outdir, { recursive: true })
 // wrangler's bundler (esbuild + its nodejs_compat polyfills), offline: the deploy bundle, not a look-alike.
@@ -39,14 +51,13 @@ execFileSync('wrangler', ['deploy', '--dry-run', '--outdir', outdir, '--config',
 
 const { workerOptions } = wrangler.unstable_getMiniflareWorkerOptions(join(root, 'wrangler.toml'))
 const { modulesRules: _rules, rootPath: _root, ...worker } = workerOptions
-const v3 = join(persistTo, 'v3')
 // wrangler describes bindings in Miniflare's v4 option shape; Miniflare 5 converts them itself.
 const mf = new Miniflare(convertV4MiniflareOptions({
   // Miniflare's own entry socket (on a spare port) only carries the cron ticks below.
   host: '127.0.0.1',
   port: 0,
   // The layout `wrangler dev --persist-to` and `wrangler d1 migrations apply --persist-to` use.
-  resourcePersistencePath: v3,
+  resourcePersistencePath: join(persistTo, 'v3'),
   unsafeTriggerHandlers: true,
   workers: [
     {
@@ -55,7 +66,7 @@ const mf = new Miniflare(convertV4MiniflareOptions({
       // The bundle is one ES module (no text/wasm rules needed).
       modules: [{ type: 'ESModule', path: join(outdir, 'index.js') }],
       modulesRoot: outdir,
-      bindings: { ...workerOptions.bindings, ...devVars(), ...varsFromEnv(workerOptions.bindings) },
+      bindings: { ...workerOptions.bindings, ...devVars(), ...varOverrides(workerOptions.bindings) },
       // Clients reach the worker on a socket of its own, skipping Miniflare's entry worker: half the
       // hops of a request, and the throughput of a bare `workerd serve`.
       unsafeDirectSockets: [{ host: '127.0.0.1', port }],

@@ -41,4 +41,4 @@ if [ "${1:-}" = "--wrangler" ]; then
   exec wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$PERSIST_TO" --show-interactive-dev-session=false "$@"
 fi
 export PORT PERSIST_TO
-exec node scripts/serve.mjs
+exec node scripts/serve.mjs "$@"

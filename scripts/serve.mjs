@@ -56,6 +56,7 @@ const mf = new Miniflare(convertV4MiniflareOptions({
   // Miniflare's own entry socket (on a spare port) only carries the cron ticks below.
   host: '127.0.0.1',
   port: 0,
+  ...(process.env.INSPECTOR_PORT ? { inspectorPort: Number(process.env.INSPECTOR_PORT) } : {}),
   // The layout `wrangler dev --persist-to` and `wrangler d1 migrations apply --persist-to` use.
   resourcePersistencePath: join(persistTo, 'v3'),
   unsafeTriggerHandlers: true,

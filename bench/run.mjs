@@ -75,8 +75,12 @@ try {
 
   const bare = await throughput(() => fetch(`${BASE}/health`))
   const create = await throughput(() => startTurn('hi'))
-  console.log(`bare route: hello-world on workerd serve ${helloRps.toFixed(0)} req/s | /health under npm start ${bare.rps.toFixed(0)} (${((100 * bare.rps) / helloRps).toFixed(0)}%) | under wrangler dev (npm run dev) ${devRps.toFixed(0)} (${((100 * devRps) / helloRps).toFixed(0)}%)`)
-  console.log(`create-run: ${create.rps.toFixed(0)} req/s (${create.failed} failed) | bare Hono route: ${bare.rps.toFixed(0)} req/s | ratio ${(create.rps / bare.rps).toFixed(3)}  [${CONCURRENCY} concurrent, ${DURATION_MS / 1000} s each]`)
+  console.log(
+    `bare route: hello-world on workerd serve ${helloRps.toFixed(0)} req/s | /health under npm start ${bare.rps.toFixed(0)} (${((100 * bare.rps) / helloRps).toFixed(0)}%) | under wrangler dev (npm run dev) ${devRps.toFixed(0)} (${((100 * devRps) / helloRps).toFixed(0)}%)`,
+  )
+  console.log(
+    `create-run: ${create.rps.toFixed(0)} req/s (${create.failed} failed) | bare Hono route: ${bare.rps.toFixed(0)} req/s | ratio ${(create.rps / bare.rps).toFixed(3)}  [${CONCURRENCY} concurrent, ${DURATION_MS / 1000} s each]`,
+  )
   await new Promise((r) => setTimeout(r, 3000)) // let the queue drain the runs just created
 
   const firsts = []

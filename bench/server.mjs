@@ -9,7 +9,15 @@ import { join } from 'node:path'
 export async function startServer({ port, prepare, wrangler = false } = {}) {
   const state = mkdtempSync(join(tmpdir(), 'agentplane-bench-'))
   // Throughput is measured against the engine, not the per-key rate limit (600/min by default).
-  const env = { RATE_LIMIT_KEY_PER_MINUTE: '1000000', RATE_LIMIT_ORG_PER_MINUTE: '1000000', ...process.env, PORT: String(port), PERSIST_TO: state, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }
+  const env = {
+    RATE_LIMIT_KEY_PER_MINUTE: '1000000',
+    RATE_LIMIT_ORG_PER_MINUTE: '1000000',
+    ...process.env,
+    PORT: String(port),
+    PERSIST_TO: state,
+    WRANGLER_SEND_METRICS: 'false',
+    CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  }
   if (prepare) {
     execFileSync('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { env, stdio: 'ignore' })
     await prepare(state, env)

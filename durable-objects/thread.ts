@@ -52,6 +52,10 @@ export class ThreadObject extends DurableObject<Env> {
   }
 
   async #admit(threadId: string, runId: string, strategy: MultitaskStrategy): Promise<Admission> {
+    // Only begin (the first run of a new thread), create or copyFrom introduce a thread here. A thread
+    // whose D1 row exists but is unknown here is still being created by a concurrent first run: admitting
+    // this run now could make it active before that run's begin arrives (two active runs).
+    if (!this.#store.get()) return { action: 'creating' }
     const thread = this.#store.ensure(threadId)
     const active = thread.active_run
     if (active && strategy === 'reject') return { action: 'rejected', active_run: active }

@@ -52,28 +52,30 @@ execFileSync('wrangler', ['deploy', '--dry-run', '--outdir', outdir, '--config',
 const { workerOptions } = wrangler.unstable_getMiniflareWorkerOptions(join(root, 'wrangler.toml'))
 const { modulesRules: _rules, rootPath: _root, ...worker } = workerOptions
 // wrangler describes bindings in Miniflare's v4 option shape; Miniflare 5 converts them itself.
-const mf = new Miniflare(convertV4MiniflareOptions({
-  // Miniflare's own entry socket (on a spare port) only carries the cron ticks below.
-  host: '127.0.0.1',
-  port: 0,
-  ...(process.env.INSPECTOR_PORT ? { inspectorPort: Number(process.env.INSPECTOR_PORT) } : {}),
-  // The layout `wrangler dev --persist-to` and `wrangler d1 migrations apply --persist-to` use.
-  resourcePersistencePath: join(persistTo, 'v3'),
-  unsafeTriggerHandlers: true,
-  workers: [
-    {
-      ...worker,
-      name: 'agentplane',
-      // The bundle is one ES module (no text/wasm rules needed).
-      modules: [{ type: 'ESModule', path: join(outdir, 'index.js') }],
-      modulesRoot: outdir,
-      bindings: { ...workerOptions.bindings, ...devVars(), ...varOverrides(workerOptions.bindings) },
-      // Clients reach the worker on a socket of its own, skipping Miniflare's entry worker: half the
-      // hops of a request, and the throughput of a bare `workerd serve`.
-      unsafeDirectSockets: [{ host: '127.0.0.1', port }],
-    },
-  ],
-}))
+const mf = new Miniflare(
+  convertV4MiniflareOptions({
+    // Miniflare's own entry socket (on a spare port) only carries the cron ticks below.
+    host: '127.0.0.1',
+    port: 0,
+    ...(process.env.INSPECTOR_PORT ? { inspectorPort: Number(process.env.INSPECTOR_PORT) } : {}),
+    // The layout `wrangler dev --persist-to` and `wrangler d1 migrations apply --persist-to` use.
+    resourcePersistencePath: join(persistTo, 'v3'),
+    unsafeTriggerHandlers: true,
+    workers: [
+      {
+        ...worker,
+        name: 'agentplane',
+        // The bundle is one ES module (no text/wasm rules needed).
+        modules: [{ type: 'ESModule', path: join(outdir, 'index.js') }],
+        modulesRoot: outdir,
+        bindings: { ...workerOptions.bindings, ...devVars(), ...varOverrides(workerOptions.bindings) },
+        // Clients reach the worker on a socket of its own, skipping Miniflare's entry worker: half the
+        // hops of a request, and the throughput of a bare `workerd serve`.
+        unsafeDirectSockets: [{ host: '127.0.0.1', port }],
+      },
+    ],
+  }),
+)
 const url = await mf.ready
 console.error(`serving on http://127.0.0.1:${port} (Miniflare, state in ${persistTo})`)
 

@@ -33,7 +33,13 @@ export async function listInstances(db: Db, q: InstanceQuery): Promise<Page<type
   const where = and(...conds)
   const counted = q.userIdentifier === undefined && q.groupIdentifier === undefined && !q.search
   const [items, [total]] = await db.batch([
-    db.select().from(runs).where(where).orderBy(...order).limit(q.limit).offset(q.offset),
+    db
+      .select()
+      .from(runs)
+      .where(where)
+      .orderBy(...order)
+      .limit(q.limit)
+      .offset(q.offset),
     counted
       ? db
           .select({ n: sql<number>`coalesce(${sum(agentRunCounts.runs)}, 0)` })

@@ -131,6 +131,10 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
     await forgetRun(env, id)
     throw new ApiError('conflict', `The thread is busy with run ${admission.active_run} (multitask_strategy=reject)`)
   }
+  if (admission.action === 'creating') {
+    await forgetRun(env, id)
+    throw new ApiError('conflict', `Thread ${threadId} was just created by a concurrent request; retry the run`)
+  }
   return { row, admission: admission.action === 'start' ? 'started' : 'queued' }
 }
 

@@ -143,7 +143,7 @@ export type ThreadStatus = 'idle' | 'busy' | 'interrupted' | 'error'
 export type MultitaskStrategy = 'reject' | 'enqueue' | 'interrupt' | 'rollback'
 
 /** ThreadObject's decision on a new run. */
-export type Admission = { action: 'start' } | { action: 'queued'; position: number } | { action: 'rejected'; active_run: string }
+export type Admission = { action: 'start' } | { action: 'queued'; position: number } | { action: 'rejected'; active_run: string } | { action: 'creating' }
 
 export interface ThreadState {
   thread_id: string

@@ -94,7 +94,7 @@ export class RunObject extends DurableObject<Env> {
     return {
       ok: true,
       spec: run.spec,
-      messages: cp?.messages ?? [{ role: 'user', content: run.spec.input }],
+      messages: cp?.messages ?? [{ role: 'user', content: run.spec.input, ...(run.spec.images?.length ? { images: run.spec.images } : {}) }],
       step: cp?.step ?? 0,
       tool_results: this.#store.toolResults(),
       attempt: run.attempt + 1,

@@ -1,6 +1,6 @@
 import { exports } from 'cloudflare:workers'
 import createClient from 'openapi-fetch'
-import { beforeAll, describe, it } from 'vitest'
+import { beforeAll, describe, inject, it } from 'vitest'
 import type { paths } from './generated/codegen'
 import { admin, BASE, call, createTenant, type Tenant } from './helpers/api'
 import { specErrors } from './helpers/spec'
@@ -87,7 +87,7 @@ describe('Codegen agent runs through a client generated from codegen-openapi.jso
     expect(bad.response.status).toBe(422)
     expect(specErrors('codegen', 'HTTPValidationError', bad.error)).toEqual([])
     expect(bad.error).toEqual({ detail: [{ loc: ['body', 'prompt'], msg: expect.any(String), type: 'invalid_type' }] })
-    const wrongModel = await client.POST('/v1/organizations/{org_id}/agent/run', { params: { path: { org_id: t.orgId } }, body: { prompt: 'x', model: 'gpt' } })
+    const wrongModel = await client.POST('/v1/organizations/{org_id}/agent/run', { params: { path: { org_id: t.orgId } }, body: { prompt: 'x', model: 'gpt 4' } })
     expect((wrongModel.error as { detail: { loc: string[] }[] }).detail[0]?.loc).toEqual(['body', 'model'])
 
     const missing = await client.GET('/v1/organizations/{org_id}/agent/run/{agent_run_id}', { params: { path: { org_id: t.orgId, agent_run_id: 99999999 } } })
@@ -115,6 +115,48 @@ describe('Codegen agent runs through a client generated from codegen-openapi.jso
     const one = await client.GET('/v1/organizations/{org_id}/users/{user_id}', { params: { path: { org_id: t.orgId, user_id: t.userId } } })
     expect(one.data?.id).toBe(t.userId)
     expect((await client.GET('/v1/organizations/{org_id}/users/{user_id}', { params: { path: { org_id: t.orgId, user_id: 987654 } } })).response.status).toBe(404)
+  })
+})
+
+describe('what Codegen clients send', () => {
+  const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='
+  const create = (body: Record<string, unknown>) => call('POST', `/v1/organizations/${t.orgId}/agent/run`, { key: t.key, body })
+
+  it('a bare model name runs on the default provider; provider/model as given; nonsense is a 422 on model', async ({ expect }) => {
+    const bare = await create({ prompt: 'bare model', model: 'gpt-4o' })
+    expect(bare.status).toBe(200)
+    await pollUntilDone(bare.body.id)
+    const run = (await call('GET', new URL(bare.body.web_url).pathname, { key: t.key })).body
+    expect(run.model).toBe('dev/gpt-4o')
+    expect((await create({ prompt: 'qualified', model: 'dev/echo' })).status).toBe(200)
+    for (const model of ['gpt 4o', 'nope/gpt-4o', '']) {
+      const bad = await create({ prompt: 'bad model', model })
+      expect(bad.status).toBe(422)
+      expect(bad.body.detail[0].loc).toEqual(['body', 'model'])
+    }
+  })
+
+  it('agent_type is one of the spec enum', async ({ expect }) => {
+    expect((await create({ prompt: 'typed', agent_type: 'claude_code' })).status).toBe(200)
+    const bad = await create({ prompt: 'typed', agent_type: 'devin' })
+    expect(bad.status).toBe(422)
+    expect(bad.body.detail[0].loc).toEqual(['body', 'agent_type'])
+  })
+
+  it('images reach the model: the dev model acknowledges them, an OpenAI-compatible model gets image parts', async ({ expect }) => {
+    const dev = await create({ prompt: 'look at this', images: [PNG, PNG] })
+    expect((await pollUntilDone(dev.body.id)).result).toBe('You said: look at this (and 2 images)')
+
+    const agent = await call('POST', `/v1/organizations/${t.orgId}/agents`, { key: t.key, body: { name: 'Vision', model: 'openai/gpt-4o' } })
+    const vision = await create({ prompt: 'describe the screenshot', images: [PNG], agent_id: agent.body.id })
+    expect((await pollUntilDone(vision.body.id)).status).toBe('COMPLETE')
+    const stats = (await (await fetch(`http://127.0.0.1:${inject('fakeOpenAIPort')}/__stats`)).json()) as { requests: { model: string; images: string[] }[] }
+    expect(stats.requests.at(-1)).toMatchObject({ model: 'gpt-4o', images: [PNG] })
+
+    const notImage = await create({ prompt: 'x', images: ['https://example.com/a.png'] })
+    expect(notImage.status).toBe(422)
+    expect(notImage.body.detail[0].loc).toEqual(['body', 'images', 0])
+    expect((await create({ prompt: 'x', images: [`data:image/png;base64,${'A'.repeat(1_100_000)}`] })).status).toBe(413)
   })
 })
 

@@ -31,6 +31,8 @@ export class ApiError extends Error {
     readonly issues: Issue[] = [],
     /** Seconds, for 429: every dialect sends it as the Retry-After header. */
     readonly retryAfter?: number,
+    /** What was not found ('Agent', 'Agent version'): dialects that translate name it in their language. */
+    readonly subject?: string,
   ) {
     super(message)
   }
@@ -49,6 +51,6 @@ export class ApiError extends Error {
   }
 
   static notFound(what: string): ApiError {
-    return new ApiError('not_found', `${what} not found`)
+    return new ApiError('not_found', `${what} not found`, [], undefined, what)
   }
 }

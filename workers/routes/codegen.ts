@@ -8,6 +8,7 @@ import { ApiError } from '../errors'
 import * as service from '../runs/service'
 import { AgentRunPageSchema, AgentRunResponseSchema, AgentRunWithLogsSchema, CreateAgentRunInputSchema, ResumeAgentRunInputSchema, SOURCE_TYPES, toAgentRun, toAgentRunLog } from '../schemas/codegen'
 import { errorResponses, ErrorSchema, fastapiPage, fastapiPageOf, jsonBody, jsonContent, OrgParamsSchema, SkipLimitQuerySchema } from '../schemas/common'
+import { qualifyModelId } from '../runtime/models/model-id'
 import { clientInfo, publicBase } from './client-info'
 import { toUserResponse, UserSchema } from '../schemas/tenancy'
 
@@ -97,6 +98,13 @@ export const getOrgUserRoute = createRoute({
   responses: { 200: jsonContent(UserSchema, 'Successful Response'), ...errorResponses },
 })
 
+/** Codegen clients send bare model names (`gpt-4o`): they run on the deployment's default provider. */
+function modelOf(c: Context<OrgEnv>, model: string): string {
+  const id = qualifyModelId(model, c.env.DEFAULT_MODEL)
+  if (!id) throw ApiError.invalid(['body', 'model'], `Unknown model "${model}"`)
+  return id
+}
+
 const webUrl = (c: Context<OrgEnv>, r: runsDb.RunRow) => `${publicBase(c)}/v1/organizations/${r.orgId}/runs/${r.id}`
 
 export const codegenRoutes = new OpenAPIHono<OrgEnv>()
@@ -109,12 +117,13 @@ export const codegenRoutes = new OpenAPIHono<OrgEnv>()
       orgId: c.var.orgId,
       agent,
       input: body.prompt,
-      model: body.model ?? null,
+      images: body.images,
+      model: body.model ? modelOf(c, body.model) : null,
       channel: 'codegen',
       createdBy: c.var.principal.userId,
       threadId: crypto.randomUUID(),
       newThread: true,
-      metadata: { ...(body.metadata ?? {}), ...(body.images?.length ? { images: body.images.length } : {}), ...(body.agent_type ? { agent_type: body.agent_type } : {}) },
+      metadata: { ...(body.metadata ?? {}), ...(body.agent_type ? { agent_type: body.agent_type } : {}) },
       ...clientInfo(c),
     })
     return c.json(toAgentRun(created.row, webUrl(c, created.row)), 200)
@@ -138,10 +147,11 @@ export const codegenRoutes = new OpenAPIHono<OrgEnv>()
     )
   })
   .openapi(resumeAgentRunRoute, async (c) => {
-    const { agent_run_id, prompt } = c.req.valid('json')
+    const { agent_run_id, prompt, images } = c.req.valid('json')
     const db = c.var.db
     const row = await runsDb.getRunByNumber(db, c.var.orgId, agent_run_id)
     if (row.status === 'interrupted') {
+      if (images?.length) throw ApiError.invalid(['body', 'images'], 'A PAUSED run takes a text answer; send images when continuing a finished run')
       await service.resumeRun(c.env, row.id, prompt)
       return c.json(toAgentRun(await runsDb.getRun(db, c.var.orgId, row.id), webUrl(c, row)), 200)
     }
@@ -151,6 +161,7 @@ export const codegenRoutes = new OpenAPIHono<OrgEnv>()
       orgId: c.var.orgId,
       agent,
       input: prompt,
+      images,
       channel: row.channel,
       createdBy: c.var.principal.userId,
       threadId: row.threadId,

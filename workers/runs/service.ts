@@ -16,6 +16,7 @@ export interface CreateRunInput {
   orgId: number
   agent: AgentRow
   input: string
+  images?: string[] | null
   /** Overrides the agent's model for this run (validated by the caller). */
   model?: string | null
   channel: string
@@ -101,6 +102,7 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
     system_prompt: agent.systemPrompt,
     connectors: agent.connectors,
     input: input.input,
+    ...(input.images?.length ? { images: input.images } : {}),
     user_key: input.userIdentifier ?? `user:${input.createdBy ?? 'anonymous'}`,
     max_steps: DEFAULT_MAX_STEPS,
     timeout_ms: (input.timeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000,

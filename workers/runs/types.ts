@@ -45,6 +45,8 @@ export interface StoredEvent {
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant' | 'tool'
   content: string | null
+  /** A user message's images (data URIs or URLs): image parts for vision models. */
+  images?: string[]
   tool_calls?: ToolCall[]
   tool_call_id?: string
   name?: string
@@ -92,6 +94,8 @@ export interface RunSpec {
   system_prompt: string | null
   connectors: string[]
   input: string
+  /** Images sent with the input (base64 data URIs), given to the model as image parts. */
+  images?: string[]
   /** Whose memory files the memory tools read and write. */
   user_key: string
   max_steps: number

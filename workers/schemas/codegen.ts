@@ -2,24 +2,31 @@ import { z } from '@hono/zod-openapi'
 import type { RunRow } from '../db/runs'
 import type { StoredEvent } from '../runs/types'
 import { fastapiPageOf, IdSchema } from './common'
-import { ModelIdSchema } from './agents'
+
+/**
+ * The Codegen spec's `images`: base64 data URIs, passed to the model as image parts. The 1 MiB body
+ * limit bounds them (413 past it), which also keeps a run's spec within one Durable Object row.
+ */
+export const ImagesSchema = z.array(z.string().regex(/^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+=*$/, 'each image must be a base64 data URI (data:image/png;base64,…)')).max(10)
 
 /** The Codegen spec's shapes (specs/codegen-openapi.json). FastAPI ignores unknown fields, so do we. */
 export const CreateAgentRunInputSchema = z
   .object({
     prompt: z.string().min(1).max(100_000),
-    images: z.array(z.string().max(10_000_000)).max(10).nullish(),
+    images: ImagesSchema.nullish(),
     metadata: z.record(z.string(), z.unknown()).nullish(),
     repo_id: z.number().int().nullish(),
-    model: ModelIdSchema.nullish(),
-    agent_type: z.string().max(64).nullish(),
+    model: z
+      .string()
+      .regex(/^([a-z-]+\/)?[\w.:@/-]{1,150}$/, 'model must be a model name (gpt-4o) or provider/model (openai/gpt-4o)')
+      .nullish()
+      .openapi({ description: "A bare name runs on the deployment's default provider; provider/model picks one", example: 'gpt-4o' }),
+    agent_type: z.enum(['codegen', 'claude_code']).nullish(),
     agent_id: IdSchema.nullish().openapi({ description: 'agentplane: the agent to run (default: the system agent)' }),
   })
   .openapi('CreateAgentRunInput')
 
-export const ResumeAgentRunInputSchema = z
-  .object({ agent_run_id: z.number().int(), prompt: z.string().min(1).max(100_000), images: z.array(z.string()).max(10).nullish() })
-  .openapi('ResumeAgentRunInput')
+export const ResumeAgentRunInputSchema = z.object({ agent_run_id: z.number().int(), prompt: z.string().min(1).max(100_000), images: ImagesSchema.nullish() }).openapi('ResumeAgentRunInput')
 
 export const SOURCE_TYPES = ['LOCAL', 'SLACK', 'GITHUB', 'GITHUB_CHECK_SUITE', 'GITHUB_PR_REVIEW', 'LINEAR', 'API', 'CHAT', 'JIRA', 'CLICKUP', 'MONDAY', 'SETUP_COMMANDS'] as const
 

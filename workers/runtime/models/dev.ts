@@ -76,7 +76,8 @@ function replyFor(last: ChatMessage | undefined, messages: ChatMessage[], d: Map
   const content = last?.content ?? ''
   const first = content.search(DIRECTIVE)
   const text = (first >= 0 ? content.slice(0, first) : content).replace(/\s+/g, ' ').trim()
-  return `You said: ${text || '(nothing)'}`.split(' ')
+  const seen = last?.images?.length ? ` (and ${last.images.length} image${last.images.length === 1 ? '' : 's'})` : ''
+  return `You said: ${text || '(nothing)'}${seen}`.split(' ')
 }
 
 /** Words stand in for tokens: deterministic, so usage and cost can be asserted exactly. */

@@ -22,9 +22,13 @@ export function retryAfterMs(header: string | null, fallbackMs: number): number 
   return Number.isNaN(at) ? fallbackMs : Math.max(0, at - Date.now())
 }
 
+/** A user message with images becomes Chat Completions content parts: the text, then each image. */
+const contentOf = (m: ChatMessage) =>
+  m.images?.length ? [...(m.content ? [{ type: 'text', text: m.content }] : []), ...m.images.map((url) => ({ type: 'image_url', image_url: { url } }))] : m.content
+
 const wire = (m: ChatMessage) => ({
   role: m.role,
-  content: m.content,
+  content: contentOf(m),
   ...(m.tool_calls?.length ? { tool_calls: m.tool_calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) } : {}),
   ...(m.tool_call_id ? { tool_call_id: m.tool_call_id } : {}),
 })

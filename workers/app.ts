@@ -22,6 +22,7 @@ import { codegenRoutes } from './routes/codegen'
 import { credentialRoutes } from './routes/credentials'
 import { documentRoutes } from './routes/documents'
 import { instanceRoutes } from './routes/instances'
+import { mcpRoutes } from './routes/mcp'
 import { meRoutes } from './routes/me'
 import { modelSettingsRoutes } from './routes/model-settings'
 import { runRoutes } from './routes/runs'
@@ -32,8 +33,9 @@ import { toolRoutes } from './routes/tools'
 import { usageRoutes } from './routes/usage'
 import { webhookRoutes } from './routes/webhooks'
 import { docsRoutes } from './routes/docs'
+import { VERSION } from './version'
 
-export const VERSION = '0.1.0'
+export { VERSION }
 
 /** /v1: the Agents API (seed 003); later the Codegen runs (seed 001) share its FastAPI error shape. */
 function v1App() {
@@ -77,6 +79,15 @@ function acpApp() {
   acp.route('/', acpThreadRoutes)
   acp.route('/', acpRunRoutes)
   return acp
+}
+
+/** /mcp: agents as MCP tools over streamable HTTP; the org as for ACP (the key's only one, or X-Org-Id). */
+function mcpApp() {
+  const mcp = createDialect(acpErrors)
+  mcp.use('*', requireApiKey())
+  mcp.use('*', requireAcpOrg())
+  mcp.route('/', mcpRoutes)
+  return mcp
 }
 
 function adminApp() {
@@ -133,6 +144,7 @@ export function createApp() {
   app.route('/api/v2', instances)
   app.route('/acp', acp)
   app.route('/admin', admin)
+  app.route('/mcp', mcpApp())
   // Sub-apps' notFound is not consulted when mounted, so unknown paths answer here, in the shape of the dialect whose prefix they carry.
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname

@@ -73,6 +73,15 @@ export async function getSystemAgent(db: Db, orgId: number): Promise<AgentRow> {
   return row
 }
 
+/** A live agent of the org by its code (codes are unique per org among live agents). */
+export function findAgentByCode(db: Db, orgId: number, code: string): Promise<AgentRow | undefined> {
+  return db
+    .select()
+    .from(agents)
+    .where(and(live(orgId), eq(agents.code, code)))
+    .get()
+}
+
 /** The named agent, or the org's system agent when none is named (every dialect's default). */
 export const agentOrSystem = (db: Db, orgId: number, agentId?: string | null): Promise<AgentRow> => (agentId ? getAgent(db, orgId, agentId) : getSystemAgent(db, orgId))
 

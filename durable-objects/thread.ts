@@ -121,10 +121,15 @@ export class ThreadObject extends DurableObject<Env> {
   }
 
   /** Cancels what runs or waits here, then forgets the thread (its D1 row too). */
-  async destroy(): Promise<void> {
+  /**
+   * Deletes the thread and cancels its runs. `onlyIfIdle` refuses while a run is active or queued
+   * (ACP: deleting a thread with a pending run fails), checked and done in one turn of this object.
+   */
+  async destroy(onlyIfIdle = false): Promise<{ deleted: boolean }> {
     const thread = this.#store.get()
-    if (!thread) return
+    if (!thread) return { deleted: true }
     const runs = [...this.#store.queued(), ...(thread.active_run ? [thread.active_run] : [])]
+    if (onlyIfIdle && runs.length > 0) return { deleted: false }
     this.#store.set('idle', null)
     for (const queued of this.#store.queued()) this.#store.dequeue(queued)
     await Promise.all(runs.map((r) => runStub(this.env, r).cancel('The thread was deleted')))
@@ -132,6 +137,7 @@ export class ThreadObject extends DurableObject<Env> {
     await this.ctx.storage.deleteAll()
     // deleteAll drops the tables too; late calls (a cancelled run reporting back) need them.
     this.#store = new ThreadStore(this.ctx.storage.sql)
+    return { deleted: true }
   }
 
   /** The conversation so far, for the next run's model context. */

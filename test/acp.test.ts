@@ -340,7 +340,7 @@ describe('ACP stateless runs', () => {
       [run('x', { multitask_strategy: 'sometimes' }), 'body.multitask_strategy'],
       [run('x', { on_completion: 'never' }), 'body.on_completion'],
       [run(''), 'body.input'],
-      [run('x', { config: { model: 'nope' } }), 'body.config.model'],
+      [run('x', { config: { model: 'no such/model' } }), 'body.config.model'],
       [run('x', { webhook: 'ftp://x' }), 'body.webhook'],
     ] as const) {
       const res = await acp(t, 'POST', '/runs', body)
@@ -377,5 +377,68 @@ describe('ACP auth', () => {
     expect((await acp(other, 'POST', '/threads', { thread_id: thread })).status).toBe(409)
     expect((await acp(other, 'GET', `/agents/${agentId}`)).status).toBe(404)
     expect((await acp(other, 'POST', `/threads/${thread}/runs`, { input: 'x' })).status).toBe(404)
+  })
+})
+
+describe('ACP config and thread deletion', () => {
+  const stats = async () => (await (await fetch(`http://127.0.0.1:${inject('fakeOpenAIPort')}/__stats`)).json()) as { requests: { model: string; system: string | null }[] }
+  const runRow = async (runId: string) => (await call('GET', `/v1/organizations/${t.orgId}/runs/${runId}`, { key: t.key })).body
+
+  it('the descriptor declares config; recursion_limit bounds the steps', async ({ expect }) => {
+    const config = (await acp(t, 'GET', `/agents/${agentId}/descriptor`)).body.specs.config
+    expect(Object.keys(config.properties)).toEqual(expect.arrayContaining(['tags', 'recursion_limit', 'configurable', 'timeout_seconds', 'model']))
+    expect(Object.keys(config.properties.configurable.properties)).toEqual(['model', 'timeout_seconds', 'instructions'])
+
+    const tool = '/tool render_visual {"kind":"kpi","title":"T","data":{}}'
+    const bounded = await acp(t, 'POST', '/runs/wait', run(tool, { config: { recursion_limit: 1 } }))
+    expect(bounded.body.run.status).toBe('error')
+    expect((await runRow(bounded.body.run.run_id)).error).toMatchObject({ code: 'max_steps', message: 'Stopped after 1 steps' })
+    expect((await acp(t, 'POST', '/runs/wait', run(tool))).body.run.status).toBe('success')
+  })
+
+  it('configurable reaches the agent: model (a bare name too) and instructions; an undeclared key is a 422', async ({ expect }) => {
+    const bare = await acp(t, 'POST', '/runs/wait', run('which model', { config: { configurable: { model: 'gpt-4o', timeout_seconds: 30 } } }))
+    expect(bare.body.run.status).toBe('success')
+    expect((await runRow(bare.body.run.run_id)).model).toBe('dev/gpt-4o')
+
+    const instructed = await acp(t, 'POST', '/runs/wait', run('hello', { config: { configurable: { model: 'openai/gpt-4o-mini', instructions: 'Answer in Russian.' } } }))
+    expect(instructed.body.run.status).toBe('success')
+    expect((await stats()).requests.at(-1)).toMatchObject({ model: 'gpt-4o-mini', system: expect.stringContaining('Answer in Russian.') })
+
+    const alias = await acp(t, 'POST', '/runs/wait', run('alias', { config: { model: 'dev/echo', timeout_seconds: 5, run_name: 'ignored' } }))
+    expect(alias.body.run.status).toBe('success')
+
+    const unknown = await acp(t, 'POST', '/runs', run('x', { config: { configurable: { temperature: 2 } } }))
+    expect(unknown.status).toBe(422)
+    expect(valid('ErrorResponse', unknown.body)).toContain('config.configurable')
+    const badModel = await acp(t, 'POST', '/runs', run('x', { config: { configurable: { model: 'no such/model' } } }))
+    expect(badModel.status).toBe(422)
+    expect(badModel.body).toContain('config.configurable.model')
+  })
+
+  it('tags are stored and searchable', async ({ expect }) => {
+    const tag = `t${crypto.randomUUID().slice(0, 8)}`
+    const both = await acp(t, 'POST', '/runs', run('tagged', { config: { tags: [tag, 'wb'] }, on_completion: 'keep' }))
+    await acp(t, 'POST', '/runs', run('tagged too', { config: { tags: ['wb'] }, on_completion: 'keep' }))
+    const found = await acp(t, 'POST', '/runs/search', { tags: [tag] })
+    expect(found.body.map((r: { run_id: string }) => r.run_id)).toEqual([both.body.run_id])
+    expect(found.body[0].creation.config.tags).toEqual([tag, 'wb'])
+    expect((await acp(t, 'POST', '/runs/search', { tags: [tag, 'nope'] })).body).toEqual([])
+  })
+
+  it('deleting a thread with a pending run is a 409; once the run is cancelled it is deleted', async ({ expect }) => {
+    const thread = (await acp(t, 'POST', '/threads', {})).body.thread_id
+    const slow = await acp(t, 'POST', `/threads/${thread}/runs`, run('/slow 100 /tokens 50'))
+    const refused = await acp(t, 'DELETE', `/threads/${thread}`)
+    expect(refused.status).toBe(409)
+    valid('ErrorResponse', refused.body)
+    expect((await acp(t, 'GET', `/threads/${thread}`)).status).toBe(200)
+    expect((await acp(t, 'POST', `/threads/${thread}/runs/${slow.body.run_id}/cancel`)).status).toBe(204)
+    await until(
+      async () => (await acp(t, 'GET', `/threads/${thread}`)).body.status,
+      (s) => s === 'idle',
+    )
+    expect((await acp(t, 'DELETE', `/threads/${thread}`)).status).toBe(204)
+    expect((await acp(t, 'GET', `/threads/${thread}`)).status).toBe(404)
   })
 })

@@ -64,7 +64,7 @@ export async function searchThreads(db: Db, orgId: number, q: { metadata?: Recor
 }
 
 /** Stateless ACP runs of the org. */
-export async function searchStatelessRuns(db: Db, orgId: number, q: { agent_id?: string; statuses?: string[]; metadata?: Record<string, unknown>; limit: number; offset: number }) {
+export async function searchStatelessRuns(db: Db, orgId: number, q: { agent_id?: string; statuses?: string[]; metadata?: Record<string, unknown>; tags?: string[]; limit: number; offset: number }) {
   return db
     .select()
     .from(runs)
@@ -76,6 +76,7 @@ export async function searchStatelessRuns(db: Db, orgId: number, q: { agent_id?:
         q.agent_id ? eq(runs.agentId, q.agent_id) : undefined,
         q.statuses ? inArray(runs.status, q.statuses) : undefined,
         ...jsonMatches(runs.metadata, q.metadata),
+        ...(q.tags ?? []).map((tag) => sql`exists (select 1 from json_each(${runs.creation}, '$.config.tags') where value = ${tag})`),
       ),
     )
     .orderBy(desc(runs.createdAt), desc(runs.number))

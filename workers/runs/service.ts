@@ -26,6 +26,10 @@ export interface CreateRunInput {
   newThread?: boolean
   strategy?: MultitaskStrategy
   timeoutSeconds?: number
+  /** Most model steps (ACP config.recursion_limit); DEFAULT_MAX_STEPS otherwise. */
+  maxSteps?: number
+  /** Added to the agent's system prompt for this run only (ACP config.configurable.instructions). */
+  instructions?: string | null
   afterSeconds?: number
   userIdentifier?: string | null
   groupIdentifier?: string | null
@@ -99,12 +103,12 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
     channel: input.channel,
     model: input.model ?? agent.model,
     prices: priceOf(input.model ?? agent.model),
-    system_prompt: agent.systemPrompt,
+    system_prompt: input.instructions ? [agent.systemPrompt, input.instructions].filter(Boolean).join('\n\n') : agent.systemPrompt,
     connectors: agent.connectors,
     input: input.input,
     ...(input.images?.length ? { images: input.images } : {}),
     user_key: input.userIdentifier ?? `user:${input.createdBy ?? 'anonymous'}`,
-    max_steps: DEFAULT_MAX_STEPS,
+    max_steps: input.maxSteps ?? DEFAULT_MAX_STEPS,
     timeout_ms: (input.timeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000,
     webhook: input.webhook ?? null,
     budget_remaining_usd: budget === null ? null : budget - spent,

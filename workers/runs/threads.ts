@@ -1,4 +1,5 @@
 import type { Env } from '../env'
+import { ApiError } from '../errors'
 import { threadStub } from './stubs'
 import type { ChatMessage, Checkpoint, ThreadState } from './types'
 
@@ -19,7 +20,11 @@ export async function copyThread(env: Env, sourceId: string, targetId: string): 
 }
 
 /** Cancels what runs or waits on the thread, then forgets it (its D1 row too). */
-export const destroyThread = (env: Env, threadId: string): Promise<void> => threadStub(env, threadId).destroy()
+/** Deletes an idle thread; 409 while a run of it is active or queued (ACP: deletion fails then; cancel them first). */
+export async function destroyIdleThread(env: Env, threadId: string): Promise<void> {
+  const { deleted } = await threadStub(env, threadId).destroy(true)
+  if (!deleted) throw new ApiError('conflict', 'The thread has a pending run: cancel it (or wait for it) before deleting the thread')
+}
 
 /** Replaces the conversation; false while a run is active. */
 export async function patchThreadMessages(env: Env, threadId: string, messages: ChatMessage[]): Promise<boolean> {

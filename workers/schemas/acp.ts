@@ -17,14 +17,35 @@ const Uuid = z.uuid()
 /** ACP `input`: any JSON. agentplane reads the text to run from it (see inputText). */
 const AnyJson = z.union([JsonRecord, z.string(), z.number(), z.boolean(), z.array(JsonSchema)])
 
+const Model = z.string().max(200).describe('provider/model, or a bare name on the default provider')
+const TimeoutSeconds = z.number().int().min(1).max(3600)
+
+/**
+ * ACP `config` as LangGraph-style clients send it; the agent descriptor's `specs.config` is this
+ * schema. `configurable` is the agent's own settings (strict: an unknown key is a 422 naming it);
+ * other top-level keys of a RunnableConfig (run_name, callbacks…) are accepted and ignored.
+ */
+export const RunConfigSchema = z
+  .object({
+    tags: z.array(z.string().min(1).max(64)).max(20).optional().describe('Stored with the run; POST /runs/search filters by them'),
+    recursion_limit: z.number().int().min(1).max(100).optional().describe('Most model steps the run may take (default 25)'),
+    configurable: z
+      .strictObject({
+        model: Model.optional(),
+        timeout_seconds: TimeoutSeconds.optional(),
+        instructions: z.string().max(10_000).optional().describe("Added to the agent's system prompt for this run"),
+      })
+      .optional(),
+    timeout_seconds: TimeoutSeconds.optional().describe('Alias of configurable.timeout_seconds'),
+    model: Model.optional().describe('Alias of configurable.model'),
+  })
+  .catchall(JsonSchema)
+
 const RunCreate = z.object({
   agent_id: z.string().max(64).nullish(),
   input: AnyJson.nullish(),
   metadata: Metadata.nullish(),
-  config: z
-    .object({ timeout_seconds: z.number().int().min(1).max(3600).optional(), model: z.string().max(200).optional() })
-    .catchall(JsonSchema)
-    .nullish(),
+  config: RunConfigSchema.nullish(),
   webhook: z
     .url({ protocol: /^https?$/ })
     .max(2048)
@@ -81,6 +102,7 @@ export const RunSearchSchema = z
     agent_id: z.string().max(64).optional(),
     status: z.enum(['pending', 'error', 'success', 'timeout', 'interrupted']).optional(),
     metadata: Metadata.optional(),
+    tags: z.array(z.string().min(1).max(64)).max(20).optional().openapi({ description: 'agentplane: runs whose config.tags hold all of these' }),
     limit: z.number().int().min(1).max(1000).default(10),
     offset: z.number().int().min(0).default(0),
   })

@@ -1,7 +1,9 @@
+import { z } from 'zod'
 import type { AgentRow } from '../../db/agents'
+import { RunConfigSchema } from '../../schemas/acp'
 import type { RunRow, ThreadRow } from '../../db/runs'
 import { ACP_STATUS, runOutput } from './result'
-import type { ChatMessage, Checkpoint, RunSnapshot, RunStatus, ThreadState } from '../../runs/types'
+import type { ChatMessage, Checkpoint, JsonObject, RunSnapshot, RunStatus, ThreadState } from '../../runs/types'
 
 /** Response shapes of ACP 0.2.3, from agentplane rows and snapshots. */
 
@@ -14,6 +16,9 @@ export const toAcpAgent = (a: AgentRow) => ({
 
 const MESSAGE = { type: 'object', required: ['role', 'content'], properties: { role: { type: 'string' }, content: { type: 'string' } } }
 
+/** The descriptor's `specs.config`: the JSON Schema of the zod schema that validates `config`. */
+const CONFIG_SCHEMA = z.toJSONSchema(RunConfigSchema, { io: 'input' }) as unknown as JsonObject
+
 /** What every agentplane agent accepts, returns and can be asked, as ACP schema objects. */
 export const toDescriptor = (a: AgentRow) => ({
   ...toAcpAgent(a),
@@ -24,7 +29,7 @@ export const toDescriptor = (a: AgentRow) => ({
       oneOf: [{ type: 'string' }, { type: 'object', properties: { input: { type: 'string' }, messages: { type: 'array', items: MESSAGE } } }],
     },
     output: { type: 'object', properties: { output: { type: ['string', 'null'] } } },
-    config: { type: 'object', properties: { timeout_seconds: { type: 'integer', minimum: 1, maximum: 3600 }, model: { type: 'string', description: 'provider/model' } } },
+    config: CONFIG_SCHEMA,
     thread_state: { type: 'object', properties: { output: { type: ['string', 'null'] }, messages: { type: 'array', items: MESSAGE } } },
     interrupts: [
       {

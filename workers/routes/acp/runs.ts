@@ -7,7 +7,7 @@ import * as runsDb from '../../db/runs'
 import { ApiError } from '../../errors'
 import { outboundRefusal } from '../../lib/net-guard'
 import * as service from '../../runs/service'
-import { parseModelId } from '../../runtime/models/model-id'
+import { qualifyModelId } from '../../runtime/models/model-id'
 import {
   inputText,
   ResumePayloadSchema,
@@ -173,8 +173,13 @@ async function start(c: Context<OrgEnv>, body: RunCreateStateful | RunCreateStat
   const db = c.var.db
   const input = inputText(body.input)
   if (!input.trim()) throw ApiError.invalid(['body', 'input'], 'input must carry the message to run (a string, or {input} or {messages})')
-  const model = body.config?.model
-  if (model !== undefined && !parseModelId(model)) throw ApiError.invalid(['body', 'config', 'model'], 'model must be provider/model')
+  const config = body.config ?? {}
+  const requested = config.configurable?.model ?? config.model
+  const model = requested === undefined ? undefined : qualifyModelId(requested, c.env.DEFAULT_MODEL)
+  if (requested !== undefined && !model) {
+    const loc = config.configurable?.model !== undefined ? ['body', 'config', 'configurable', 'model'] : ['body', 'config', 'model']
+    throw ApiError.invalid(loc, 'model must be provider/model or a model name')
+  }
   const refused = body.webhook ? outboundRefusal(c.env, body.webhook) : undefined
   if (refused) throw ApiError.invalid(['body', 'webhook'], `webhook is not allowed: ${refused}`, 'url_refused')
   let newThread = false
@@ -200,7 +205,9 @@ async function start(c: Context<OrgEnv>, body: RunCreateStateful | RunCreateStat
     stateless,
     ephemeralThread: stateless && 'on_completion' in body && body.on_completion === 'delete',
     strategy: body.multitask_strategy,
-    timeoutSeconds: body.config?.timeout_seconds,
+    timeoutSeconds: config.configurable?.timeout_seconds ?? config.timeout_seconds,
+    maxSteps: config.recursion_limit,
+    instructions: config.configurable?.instructions,
     afterSeconds: body.after_seconds ?? undefined,
     metadata: body.metadata ?? null,
     creation: { ...body },

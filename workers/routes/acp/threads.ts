@@ -51,7 +51,7 @@ export const deleteThreadRoute = createRoute({
   method: 'delete',
   path: '/threads/{thread_id}',
   tags,
-  summary: 'Delete Thread (cancels its runs)',
+  summary: 'Delete Thread (409 while a run of it is pending)',
   request: { params: ThreadParams },
   responses: deleted,
 })
@@ -106,7 +106,7 @@ export const acpThreadRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(getThreadRoute, async (c) => c.json(await present(c, await acpDb.getThread(c.var.db, c.var.orgId, c.req.valid('param').thread_id)), 200))
   .openapi(deleteThreadRoute, async (c) => {
     const row = await acpDb.getThread(c.var.db, c.var.orgId, c.req.valid('param').thread_id)
-    await threads.destroyThread(c.env, row.id)
+    await threads.destroyIdleThread(c.env, row.id)
     return c.body(null, 204)
   })
   .openapi(patchThreadRoute, async (c) => {

@@ -151,8 +151,11 @@ export function runSnapshot(env: Env, runId: string): Promise<RunSnapshot> {
   return runStub(env, runId).snapshot()
 }
 
-export function cancelRun(env: Env, runId: string, reason?: string): Promise<RunSnapshot> {
-  return runStub(env, runId).cancel(reason)
+/** Cancels the run and the sub-agents it started (run_subagent). */
+export async function cancelRun(env: Env, runId: string, reason?: string): Promise<RunSnapshot> {
+  const snapshot = await runStub(env, runId).cancel(reason)
+  await cancelChildren(createDb(env.DB), env, runId, 'The parent run was cancelled')
+  return snapshot
 }
 
 export async function resumeRun(env: Env, runId: string, answer: string): Promise<RunSnapshot> {

@@ -17,7 +17,7 @@ export const toAcpAgent = (a: AgentRow) => ({
 const MESSAGE = { type: 'object', required: ['role', 'content'], properties: { role: { type: 'string' }, content: { type: 'string' } } }
 
 /** The descriptor's `specs.config`: the JSON Schema of the zod schema that validates `config`. */
-const CONFIG_SCHEMA = z.toJSONSchema(RunConfigSchema, { io: 'input' }) as unknown as JsonObject
+const CONFIG_SCHEMA = z.toJSONSchema(RunConfigSchema, { io: 'input', unrepresentable: 'any' }) as unknown as JsonObject
 
 /** What every agentplane agent accepts, returns and can be asked, as ACP schema objects. */
 export const toDescriptor = (a: AgentRow) => ({

@@ -442,3 +442,37 @@ describe('ACP config and thread deletion', () => {
     expect((await acp(t, 'GET', `/threads/${thread}`)).status).toBe(404)
   })
 })
+
+describe('ACP streams as the SDK reads them', () => {
+  const tool = '/tool render_visual {"kind":"kpi","title":"T","data":{}}'
+
+  it('every frame has its own increasing id, also when values and custom frames come from one event', async ({ expect }) => {
+    const frames = await acpFrames(await acpFetch(t, 'POST', '/runs/stream', run(tool, { stream_mode: ['values', 'custom'] })))
+    const ids = frames.map((f) => f.id)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(ids.map(Number)).toEqual([...ids.map(Number)].sort((a, b) => a - b))
+    expect(ids.some((id) => id.includes('.'))).toBe(true)
+  })
+
+  it('a reconnect at any frame gets exactly the frames after it, values carrying the full state', async ({ expect }) => {
+    const created = await acp(t, 'POST', '/runs', run(tool, { stream_mode: ['values', 'custom'], on_completion: 'keep' }))
+    await acp(t, 'GET', `/runs/${created.body.run_id}/wait`)
+    const all = await acpFrames(await acpFetch(t, 'GET', `/runs/${created.body.run_id}/stream`))
+    expect(all.at(-1)?.data).toMatchObject({ type: 'values', values: { output: expect.stringContaining('Tool render_visual returned') } })
+    for (let k = 0; k < all.length - 1; k++) {
+      const rest = await acpFrames(await acpFetch(t, 'GET', `/runs/${created.body.run_id}/stream`, undefined, { 'last-event-id': all[k]?.id ?? '' }))
+      expect(rest).toEqual(all.slice(k + 1))
+    }
+  })
+
+  it('an interrupt ends the stream; after resume, joining with the last id streams the rest', async ({ expect }) => {
+    const frames = await acpFrames(await acpFetch(t, 'POST', '/runs/stream', run('/ask Which marketplace?', { stream_mode: 'values', on_disconnect: 'continue', on_completion: 'keep' })))
+    const last = frames.at(-1)
+    expect(last?.data).toMatchObject({ type: 'interrupt', status: 'interrupted', interrupt: { interrupt_type: 'question', question: 'Which marketplace?' } })
+    const runId = last?.data.run_id as string
+    expect((await acp(t, 'POST', `/runs/${runId}`, 'Ozon')).status).toBe(200)
+    const rest = await acpFrames(await acpFetch(t, 'GET', `/runs/${runId}/stream`, undefined, { 'last-event-id': last?.id ?? '' }))
+    expect(rest.at(-1)?.data).toMatchObject({ type: 'values', status: 'success', values: { output: 'Thanks, you answered: Ozon' } })
+    expect(rest.some((f) => f.data.type === 'interrupt')).toBe(false)
+  })
+})

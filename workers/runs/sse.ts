@@ -5,9 +5,12 @@ import type { EventType, JsonObject } from './types'
  * is one JSON line: hono's writeSSE refuses CR/LF in id/event (honojs/hono src/helper/streaming/sse.ts).
  */
 export interface SseFrame {
-  id: number
+  /** The engine's seq; a dialect that makes several frames of one event numbers them `seq`, `seq.1`, `seq.2`… */
+  id: number | string
   event: string
   data: unknown
+  /** The stream ends after this frame (ACP: an interrupt pauses the run; the client resumes and joins again). */
+  last?: boolean
 }
 
 /** How soon EventSource clients reconnect after a drop. */
@@ -65,7 +68,8 @@ export function encodeEvents(source: ReadableStream<Uint8Array>, transform: Even
         }
         buffer += value
         let text = ''
-        for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+        let ended = false
+        for (let nl = buffer.indexOf('\n'); nl >= 0 && !ended; nl = buffer.indexOf('\n')) {
           const line = buffer.slice(0, nl)
           buffer = buffer.slice(nl + 1)
           if (line === '') {
@@ -76,6 +80,14 @@ export function encodeEvents(source: ReadableStream<Uint8Array>, transform: Even
           if (frames.length === 0) continue
           text += sseFrames(frames, first)
           first = false
+          ended = frames.some((f) => f.last)
+        }
+        if (ended) {
+          // Closed by the dialect, not by the client: the subscription is released, onCancel does not run.
+          if (text) controller.enqueue(encoder.encode(text))
+          controller.close()
+          await reader.cancel()
+          return
         }
         if (text) {
           controller.enqueue(encoder.encode(text))

@@ -25,7 +25,7 @@ import { jsonBody } from '../../schemas/common'
 import { clientInfo } from '../client-info'
 import { toAcpRun, toWaitResponse } from './present'
 import { ourStatuses } from './result'
-import { acpFrames, type StreamMode } from './stream'
+import { acpFrames, messageOf, resumePointOf, type StreamMode } from './stream'
 
 const tags = ['ACP Runs']
 const sse = { 200: { description: 'RunOutputStream', content: { 'text/event-stream': { schema: z.string() } } } }
@@ -231,10 +231,21 @@ const modesOf = (row: runsDb.RunRow): StreamMode[] => {
   return modes.length ? modes : ['values']
 }
 
-function streamOf(c: Context<OrgEnv>, row: runsDb.RunRow, after: number, cancelOnDisconnect: boolean) {
+/**
+ * A run's ACP stream, from the start or from a Last-Event-ID: the event it names is replayed (its
+ * frames already sent are skipped) and `values` frames start from the messages of the events before.
+ */
+async function streamOf(c: Context<OrgEnv>, row: runsDb.RunRow, lastEventId: string | undefined, cancelOnDisconnect: boolean) {
   const onCancel = cancelOnDisconnect ? () => service.cancelRun(c.env, row.id, 'The client disconnected (on_disconnect=cancel)') : undefined
-  return service.streamRun(c.env, row.id, after, { transform: acpFrames(row.id, modesOf(row)), onCancel })
+  const from = resumePointOf(lastEventId)
+  const modes = modesOf(row)
+  if (!from) return service.streamRun(c.env, row.id, 0, { transform: acpFrames(row.id, modes), onCancel })
+  const logged = modes.includes('values') ? (await service.runLogs(c.env, row.id, 0, 1000, false)).items : []
+  const messages = logged.flatMap((e) => (e.seq < from.seq ? (messageOf(e.type, e.data) ?? []) : []))
+  return service.streamRun(c.env, row.id, from.seq - 1, { transform: acpFrames(row.id, modes, { from, messages }), onCancel })
 }
+
+const lastEventId = (c: Context<OrgEnv>) => c.req.header('last-event-id') ?? c.req.query('last_event_id')
 
 const answerOf = (payload: unknown) => (typeof payload === 'string' ? payload : JSON.stringify(payload))
 
@@ -253,7 +264,7 @@ export const acpRunRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(streamNewThreadRun, async (c) => {
     const body = c.req.valid('json')
     const row = await start(c, body, c.req.valid('param').thread_id)
-    return await streamOf(c, row, 0, body.on_disconnect === 'cancel')
+    return await streamOf(c, row, undefined, body.on_disconnect === 'cancel')
   })
   .openapi(waitNewThreadRun, async (c) => c.json(await waited(c, await start(c, c.req.valid('json'), c.req.valid('param').thread_id)), 200))
   .openapi(listThreadRuns, async (c) => {
@@ -279,7 +290,7 @@ export const acpRunRoutes = new OpenAPIHono<OrgEnv>()
   })
   .openapi(streamThreadRun, async (c) => {
     const { thread_id, run_id } = c.req.valid('param')
-    return await streamOf(c, await find(c, run_id, thread_id), service.lastEventIdOf(c.req), false)
+    return await streamOf(c, await find(c, run_id, thread_id), lastEventId(c), false)
   })
   .openapi(cancelThreadRun, async (c) => {
     const { thread_id, run_id } = c.req.valid('param')
@@ -293,7 +304,7 @@ export const acpRunRoutes = new OpenAPIHono<OrgEnv>()
   })
   .openapi(streamNewRun, async (c) => {
     const body = c.req.valid('json')
-    return await streamOf(c, await start(c, body, null), 0, body.on_disconnect === 'cancel')
+    return await streamOf(c, await start(c, body, null), undefined, body.on_disconnect === 'cancel')
   })
   .openapi(waitNewRun, async (c) => c.json(await waited(c, await start(c, c.req.valid('json'), null)), 200))
   .openapi(waitRun, async (c) => c.json(await waited(c, await find(c, c.req.valid('param').run_id)), 200))
@@ -303,7 +314,7 @@ export const acpRunRoutes = new OpenAPIHono<OrgEnv>()
     await service.deleteRun(c.env, (await find(c, c.req.valid('param').run_id)).id)
     return c.body(null, 204)
   })
-  .openapi(streamRun, async (c) => await streamOf(c, await find(c, c.req.valid('param').run_id), service.lastEventIdOf(c.req), false))
+  .openapi(streamRun, async (c) => await streamOf(c, await find(c, c.req.valid('param').run_id), lastEventId(c), false))
   .openapi(cancelRun, async (c) => {
     await service.cancelRun(c.env, (await find(c, c.req.valid('param').run_id)).id, 'Cancelled by the client')
     return c.body(null, 204)

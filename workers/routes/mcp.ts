@@ -113,7 +113,7 @@ function mcpServer(caller: Caller): Server {
   })
   server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
     const agent = await agents.findAgentByCode(caller.db, caller.orgId, req.params.name)
-    if (!agent || !agent.isEnabled) return { content: [{ type: 'text', text: `No enabled agent "${req.params.name}" in this organization` }], isError: true }
+    if (!agent?.isEnabled) return { content: [{ type: 'text', text: `No enabled agent "${req.params.name}" in this organization` }], isError: true }
     const args = CallArgsSchema.safeParse(req.params.arguments ?? {})
     if (!args.success) return { content: [{ type: 'text', text: `Invalid arguments: ${args.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` }], isError: true }
     const token = extra._meta?.progressToken

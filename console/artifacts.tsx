@@ -53,6 +53,43 @@ function Kpi({ title, data }: { title: string; data: Data }) {
   )
 }
 
+interface MapPoint {
+  lat: number
+  lon: number
+  label: string
+}
+
+/**
+ * A render_map artifact as points on an equirectangular sketch fitted to them: no tiles, because the
+ * console loads nothing from off the machine; each point links to OpenStreetMap for the real map.
+ */
+function GeoMap({ title, points }: { title: string; points: MapPoint[] }) {
+  const pts = points.filter((p) => Number.isFinite(p.lat) && Number.isFinite(p.lon))
+  const lats = pts.map((p) => p.lat)
+  const lons = pts.map((p) => p.lon)
+  const [minLat, maxLat, minLon, maxLon] = [Math.min(...lats), Math.max(...lats), Math.min(...lons), Math.max(...lons)]
+  const span = Math.max(maxLat - minLat, maxLon - minLon, 0.01)
+  const x = (lon: number) => 20 + ((lon - minLon) / span) * 260
+  const y = (lat: number) => 180 - ((lat - minLat) / span) * 160
+  return (
+    <figure class="artifact">
+      <figcaption>{title}</figcaption>
+      <svg viewBox="0 0 300 200" role="img" aria-label={title} class="map">
+        <rect x={0} y={0} width={300} height={200} class="map-bg" />
+        {pts.map((p) => (
+          <a href={`https://www.openstreetmap.org/?mlat=${p.lat}&mlon=${p.lon}#map=12/${p.lat}/${p.lon}`} target="_blank" rel="noopener noreferrer">
+            <circle cx={x(p.lon)} cy={y(p.lat)} r={5} data-lat={p.lat} data-lon={p.lon} />
+            <text x={x(p.lon) + 7} y={y(p.lat) + 4}>
+              {p.label.slice(0, 24)}
+            </text>
+            <title>{`${p.label}: ${p.lat}, ${p.lon}`}</title>
+          </a>
+        ))}
+      </svg>
+    </figure>
+  )
+}
+
 function Compose({ id, variants }: { id: string; variants: string[] }) {
   const { t } = useApp()
   return (
@@ -76,6 +113,9 @@ export function Artifact({ id, data }: { id: string; data: Data }) {
   const body = (data.data ?? {}) as Data
   if (data.type === 'render_visual' && data.kind === 'kpi') return <Kpi title={title} data={body} />
   if (data.type === 'render_visual' && data.kind === 'chart') return <Chart title={title} data={body} />
+  if (data.type === 'render_map' && Array.isArray(data.points)) {
+    return <GeoMap title={title} points={(data.points as Data[]).map((p) => ({ lat: Number(p.lat), lon: Number(p.lon), label: String(p.label ?? '') }))} />
+  }
   if (data.type === 'message_compose' && Array.isArray(data.variants)) return <Compose id={id} variants={data.variants.map(String)} />
   return <pre class="artifact">{JSON.stringify(data, null, 2)}</pre>
 }

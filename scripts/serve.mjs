@@ -5,7 +5,7 @@
 // --persist-to` keeps it, so `npm start` and `npm run dev` (wrangler dev) share one local database.
 // Cron triggers fire every minute here; wrangler dev only fires them on /cdn-cgi/local/scheduled.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
 import wrangler from 'wrangler'
@@ -42,6 +42,18 @@ function varOverrides(vars) {
   return out
 }
 
+/**
+ * The modules wrangler wrote: index.js, plus the files its [[rules]] attach (the tool catalog's YAML
+ * as Text, hashed names), each typed by extension as wrangler's default and project rules do.
+ */
+function bundleModules() {
+  const typeOf = (file) => (/\.m?js$/.test(file) ? 'ESModule' : file.endsWith('.wasm') ? 'CompiledWasm' : file.endsWith('.bin') ? 'Data' : 'Text')
+  const files = readdirSync(outdir).filter((f) => f !== 'README.md' && !f.endsWith('.map'))
+  return ['index.js', ...files.filter((f) => f !== 'index.js')].map((f) => ({ type: typeOf(f), path: join(outdir, f) }))
+}
+
+// A fresh build directory: hashed module names change with their content.
+rmSync(outdir, { recursive: true, force: true })
 mkdirSync(outdir, { recursive: true })
 // wrangler's bundler (esbuild + its nodejs_compat polyfills), offline: the deploy bundle, not a look-alike.
 execFileSync('wrangler', ['deploy', '--dry-run', '--outdir', outdir, '--config', join(root, 'wrangler.toml')], {
@@ -65,8 +77,7 @@ const mf = new Miniflare(
       {
         ...worker,
         name: 'agentplane',
-        // The bundle is one ES module (no text/wasm rules needed).
-        modules: [{ type: 'ESModule', path: join(outdir, 'index.js') }],
+        modules: bundleModules(),
         modulesRoot: outdir,
         bindings: { ...workerOptions.bindings, ...devVars(), ...varOverrides(workerOptions.bindings) },
         // Clients reach the worker on a socket of its own, skipping Miniflare's entry worker: half the

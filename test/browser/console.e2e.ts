@@ -364,6 +364,13 @@ describe('artifacts in Chromium', () => {
     await say('/tool message_compose {"variants":["Добрый день!","Здравствуйте!"]}')
     expect(await turnStatus('success', 'error')).toBe('success')
     expect(await page.$$eval('.turn:last-child .compose textarea', (ts) => ts.map((t) => (t as HTMLTextAreaElement).value))).toEqual(['Добрый день!', 'Здравствуйте!'])
+    await say('/tool render_map {"title":"Склады","points":[{"lat":55.75,"lon":37.62,"label":"Москва"},{"lat":59.94,"lon":30.31,"label":"Санкт-Петербург"}]}')
+    expect(await turnStatus('success', 'error')).toBe('success')
+    const pins = await page.$$eval('.turn:last-child svg.map circle', (cs) => cs.map((c) => [c.getAttribute('data-lat'), Number(c.getAttribute('cx')) < 150]))
+    expect(pins).toEqual([
+      ['55.75', false],
+      ['59.94', true],
+    ])
   })
 })
 

@@ -31,6 +31,7 @@ describe('credentials', () => {
       service_name: 'wildberries',
       instance_id: 'wb_main',
       account_label: 'WB Seller — main',
+      base_url: null,
       created_by: t.userId,
       created_at: expect.any(String),
       last_used_at: null,
@@ -49,7 +50,7 @@ describe('credentials', () => {
 
   it('lists with paging and gets one, never with the secret', async ({ expect }) => {
     for (const i of [1, 2]) {
-      await call('POST', url(), { key: t.key, body: { service_name: 'ozon', instance_id: `oz_${i}`, secret: SECRET } })
+      await call('POST', url(), { key: t.key, body: { service_name: 'yandex_market', instance_id: `oz_${i}`, secret: SECRET } })
     }
     const page = await call('GET', `${url()}?limit=2&offset=1`, { key: t.key })
     expect(page.status).toBe(200)
@@ -65,9 +66,9 @@ describe('credentials', () => {
     const unknown = await call('POST', url(), { key: t.key, body: { service_name: 'myspace', instance_id: 'x', secret: 's' } })
     expect(unknown.status).toBe(422)
     expect(unknown.body.detail[0].loc).toEqual(['body', 'service_name'])
-    const missing = await call('POST', url(), { key: t.key, body: { service_name: 'ozon', instance_id: 'y' } })
+    const missing = await call('POST', url(), { key: t.key, body: { service_name: 'yandex_market', instance_id: 'y' } })
     expect(missing.body.detail[0].loc).toEqual(['body', 'secret'])
-    const dup = await call('POST', url(), { key: t.key, body: { service_name: 'ozon', instance_id: 'oz_1', secret: SECRET } })
+    const dup = await call('POST', url(), { key: t.key, body: { service_name: 'yandex_market', instance_id: 'oz_1', secret: SECRET } })
     expect(dup.status).toBe(409)
     expect(dup.text).not.toContain(SECRET)
   })

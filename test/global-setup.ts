@@ -1,18 +1,21 @@
 import type { TestProject } from 'vitest/node'
 import { portOf, startFakeOpenAI } from './fixtures/fake-openai'
 import { startFakeSearch } from './fixtures/fake-search'
+import { startFakeServices } from './fixtures/fake-services'
 
-/** Starts the fake OpenAI-compatible upstream once for the whole run (Node side of vitest). */
+/** Starts the loopback fakes once for the whole run (Node side of vitest). */
 export default async function setup(project: TestProject) {
   const server = await startFakeOpenAI()
   // A second port of the same fake: another origin on loopback, for cross-origin redirects.
   const other = await startFakeOpenAI()
   const search = await startFakeSearch()
+  const services = await startFakeServices()
   project.provide('fakeOpenAIPort', portOf(server))
   project.provide('fakeOtherPort', portOf(other))
   project.provide('fakeSearchPort', portOf(search))
+  project.provide('fakeServicesPort', portOf(services))
   const close = (s: typeof server) => new Promise<void>((resolve) => s.close(() => resolve()))
   return async () => {
-    await Promise.all([close(server), close(other), close(search)])
+    await Promise.all([close(server), close(other), close(search), close(services)])
   }
 }

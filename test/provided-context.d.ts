@@ -4,6 +4,7 @@ declare module 'vitest' {
     fakeOpenAIPort: number
     fakeOtherPort: number
     fakeSearchPort: number
+    fakeServicesPort: number
   }
 }
 export {}

@@ -15,8 +15,8 @@ beforeAll(async () => {
   b = await createTenant('iso-b')
   const org = `/v1/organizations/${a.orgId}`
   const agent = await call('POST', `${org}/agents`, { key: a.key, body: { name: 'A agent' } })
-  await call('PUT', `${org}/agents/${agent.body.id}/connectors`, { key: a.key, body: { connector_keys: ['ozon'] } })
-  const cred = await call('POST', `${org}/credentials`, { key: a.key, body: { service_name: 'ozon', instance_id: 'a_oz', secret: 'a-secret' } })
+  await call('PUT', `${org}/agents/${agent.body.id}/connectors`, { key: a.key, body: { connector_keys: ['yandex_market'] } })
+  const cred = await call('POST', `${org}/credentials`, { key: a.key, body: { service_name: 'yandex_market', instance_id: 'a_oz', secret: 'a-secret' } })
   const grant = await call('POST', `${org}/agents/${agent.body.id}/grants`, { key: a.key, body: { credential_id: cred.body.id } })
   const run = await call('POST', `${org}/agent/run`, { key: a.key, body: { prompt: 'A secret plan' } })
   const runId = new URL(run.body.web_url).pathname.split('/').at(-1) ?? ''
@@ -37,9 +37,9 @@ beforeAll(async () => {
 const BODIES: Record<string, unknown> = {
   'post /organizations/{org_id}/agents': { name: 'intruder' },
   'patch /organizations/{org_id}/agents/{agent_id}': { name: 'pwned' },
-  'put /organizations/{org_id}/agents/{agent_id}/connectors': { connector_keys: ['ozon'] },
+  'put /organizations/{org_id}/agents/{agent_id}/connectors': { connector_keys: ['yandex_market'] },
   'post /organizations/{org_id}/agents/{agent_id}/grants': { credential_id: 'CREDENTIAL' },
-  'post /organizations/{org_id}/credentials': { service_name: 'ozon', instance_id: 'b_oz', secret: 'b' },
+  'post /organizations/{org_id}/credentials': { service_name: 'yandex_market', instance_id: 'b_oz', secret: 'b' },
   'post /organizations/{org_id}/agent/run': { prompt: 'intrude' },
   'post /organizations/{org_id}/agent/run/resume': { agent_run_id: 'AGENT_RUN', prompt: 'continue' },
   'post /organizations/{org_id}/runs/{run_id}/resume': { answer: 'x' },

@@ -3,7 +3,7 @@ import type { Db } from '../app-env'
 import { ApiError } from '../errors'
 import { encryptSecret } from '../lib/crypto'
 import { isUniqueViolation } from './errors'
-import { credentials, grants } from './schema'
+import { credentials, grants, inboundEndpoints } from './schema'
 
 export type CredentialRow = typeof credentials.$inferSelect
 
@@ -15,7 +15,7 @@ export type PublicCredential = Omit<CredentialRow, 'secretCiphertext'>
 export const secretContext = (orgId: number, credentialId: string) => `credential:${orgId}:${credentialId}`
 
 /** A new credential in row names; `secret` is encrypted here and never stored in clear. */
-export type NewCredential = Pick<typeof credentials.$inferInsert, 'serviceName' | 'instanceId' | 'accountLabel'> & { secret: string }
+export type NewCredential = Pick<typeof credentials.$inferInsert, 'serviceName' | 'instanceId' | 'accountLabel' | 'baseUrl'> & { secret: string }
 
 export async function createCredential(db: Db, orgId: number, userId: number, input: NewCredential, key: string) {
   const id = crypto.randomUUID()
@@ -23,7 +23,7 @@ export async function createCredential(db: Db, orgId: number, userId: number, in
   try {
     const [row] = await db
       .insert(credentials)
-      .values({ id, orgId, serviceName: input.serviceName, instanceId: input.instanceId, accountLabel: input.accountLabel ?? null, secretCiphertext, createdBy: userId })
+      .values({ id, orgId, serviceName: input.serviceName, instanceId: input.instanceId, accountLabel: input.accountLabel ?? null, baseUrl: input.baseUrl ?? null, secretCiphertext, createdBy: userId })
       .returning(publicColumns)
     if (!row) throw new Error('credential insert returned no row')
     return row
@@ -54,10 +54,14 @@ export async function getCredential(db: Db, orgId: number, credentialId: string)
   return row
 }
 
-/** Deleting a credential revokes every grant of it, in the same batch. */
+/** Deleting a credential revokes every grant of it and its inbound endpoint, in the same batch. */
 export async function deleteCredential(db: Db, orgId: number, credentialId: string): Promise<void> {
   await getCredential(db, orgId, credentialId)
-  await db.batch([db.delete(grants).where(eq(grants.credentialId, credentialId)), db.delete(credentials).where(and(eq(credentials.orgId, orgId), eq(credentials.id, credentialId)))])
+  await db.batch([
+    db.delete(grants).where(eq(grants.credentialId, credentialId)),
+    db.delete(inboundEndpoints).where(eq(inboundEndpoints.credentialId, credentialId)),
+    db.delete(credentials).where(and(eq(credentials.orgId, orgId), eq(credentials.id, credentialId))),
+  ])
 }
 
 /** The org's credentials for `services` (the agent's allowed connectors), with the agent's grant if any. */
@@ -69,4 +73,44 @@ export async function credentialsForAgent(db: Db, orgId: number, agentId: string
     .leftJoin(grants, and(eq(grants.credentialId, credentials.id), eq(grants.agentId, agentId)))
     .where(and(eq(credentials.orgId, orgId), inArray(credentials.serviceName, services)))
     .orderBy(asc(credentials.serviceName), asc(credentials.instanceId))
+}
+
+/** The agent's live grants for `services`, with each credential's account (no secret). */
+export async function grantedAccounts(db: Db, orgId: number, agentId: string, services: string[]) {
+  if (services.length === 0) return []
+  return db
+    .select({
+      credentialId: credentials.id,
+      service: credentials.serviceName,
+      instanceId: credentials.instanceId,
+      accountLabel: credentials.accountLabel,
+      read: grants.scopeRead,
+      write: grants.scopeWrite,
+    })
+    .from(grants)
+    .innerJoin(credentials, eq(credentials.id, grants.credentialId))
+    .where(and(eq(grants.orgId, orgId), eq(grants.agentId, agentId), eq(credentials.orgId, orgId), inArray(credentials.serviceName, services)))
+    .orderBy(asc(credentials.serviceName), asc(credentials.instanceId))
+}
+
+/** Only for the connector executor: the granted credentials of one service, sealed secret included. */
+export async function grantedCredentials(db: Db, orgId: number, agentId: string, service: string) {
+  return db
+    .select({
+      credentialId: credentials.id,
+      instanceId: credentials.instanceId,
+      accountLabel: credentials.accountLabel,
+      baseUrl: credentials.baseUrl,
+      secretCiphertext: credentials.secretCiphertext,
+      read: grants.scopeRead,
+      write: grants.scopeWrite,
+    })
+    .from(grants)
+    .innerJoin(credentials, eq(credentials.id, grants.credentialId))
+    .where(and(eq(grants.orgId, orgId), eq(grants.agentId, agentId), eq(credentials.orgId, orgId), eq(credentials.serviceName, service)))
+    .orderBy(asc(credentials.instanceId))
+}
+
+export async function touchCredential(db: Db, credentialId: string, at: string): Promise<void> {
+  await db.update(credentials).set({ lastUsedAt: at }).where(eq(credentials.id, credentialId))
 }

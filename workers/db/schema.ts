@@ -121,8 +121,11 @@ export const credentials = sqliteTable(
     instanceId: text('instance_id').notNull(),
     accountLabel: text('account_label'),
     secretCiphertext: text('secret_ciphertext').notNull(),
+    /** Overrides the service's base URL (self-hosted GitLab, generic http; loopback fakes in tests). */
+    baseUrl: text('base_url'),
     createdBy: integer('created_by').references(() => users.id),
     createdAt: timestamp('created_at').notNull().default(now),
+    /** Set by the connector executor, at most once a minute per credential per isolate. */
     lastUsedAt: timestamp('last_used_at'),
   },
   (t) => [uniqueIndex('credentials_org_instance_idx').on(t.orgId, t.serviceName, t.instanceId)],
@@ -519,3 +522,36 @@ export const orgSearchSettings = sqliteTable('org_search_settings', {
   apiKeyCiphertext: text('api_key_ciphertext'),
   updatedAt: timestamp('updated_at').notNull().default(now),
 })
+
+/**
+ * An inbound webhook endpoint of one credential (Telegram, GitHub…): POST /hooks/<token>. Only the
+ * token's SHA-256 is stored; the verification secret (Telegram secret_token, GitHub HMAC key) is sealed.
+ */
+export const inboundEndpoints = sqliteTable(
+  'inbound_endpoints',
+  {
+    id: text('id').primaryKey(),
+    orgId: integer('org_id').notNull().references(() => organizations.id),
+    credentialId: text('credential_id').notNull().references(() => credentials.id),
+    service: text('service').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    secretCiphertext: text('secret_ciphertext').notNull(),
+    createdAt: timestamp('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('inbound_endpoints_credential_idx').on(t.credentialId)],
+)
+
+/** The journal query_events reads: verified inbound deliveries, kept for INBOUND_RETENTION_DAYS. */
+export const inboundEvents = sqliteTable(
+  'inbound_events',
+  {
+    id: text('id').primaryKey(),
+    orgId: integer('org_id').notNull(),
+    credentialId: text('credential_id').notNull(),
+    service: text('service').notNull(),
+    type: text('type').notNull(),
+    payload: text('payload').notNull(),
+    receivedAt: timestamp('received_at').notNull().default(now),
+  },
+  (t) => [index('inbound_events_org_idx').on(t.orgId, t.service, t.receivedAt), index('inbound_events_received_idx').on(t.receivedAt)],
+)

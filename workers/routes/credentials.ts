@@ -3,12 +3,11 @@ import type { OrgEnv } from '../app-env'
 import * as credentials from '../db/credentials'
 import { ApiError } from '../errors'
 import { resumeConnectWaiters } from '../runs/integration-connect'
-import { CONNECTORS } from '../runtime/connectors'
+import { credentialIssues } from '../runtime/connectors/credential-check'
 import { errorResponses, ErrorSchema, jsonBody, jsonContent, OrgParamsSchema, PaginationQuerySchema } from '../schemas/common'
 import { CreateCredentialSchema, CredentialListSchema, CredentialParamsSchema, CredentialSchema, toCredential, toNewCredential } from '../schemas/credentials'
 
 const tags = ['Credentials']
-const SERVICES = new Set(CONNECTORS.map((c) => c.service))
 
 export const createCredentialRoute = createRoute({
   method: 'post',
@@ -49,9 +48,8 @@ export const deleteCredentialRoute = createRoute({
 export const credentialRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(createCredentialRoute, async (c) => {
     const body = c.req.valid('json')
-    if (!SERVICES.has(body.service_name)) {
-      throw ApiError.invalid(['body', 'service_name'], `Unknown service "${body.service_name}"; see GET /v1/connectors`, 'unknown_service')
-    }
+    const issues = credentialIssues(c.env, body)
+    if (issues.length) throw new ApiError('invalid', 'Invalid credential', issues)
     const key = c.env.ENCRYPTION_KEY
     if (!key) throw new Error('ENCRYPTION_KEY is not configured')
     const row = await credentials.createCredential(c.var.db, c.var.orgId, c.var.principal.userId, toNewCredential(body), key)

@@ -12,12 +12,13 @@ export const CreateCredentialSchema = z
       .regex(/^[\w.:-]{1,128}$/, 'instance_id must be 1-128 of letters, digits, "_", ".", ":" or "-"')
       .openapi({ example: 'wb_main' }),
     account_label: z.string().max(200).nullish().openapi({ example: 'WB Seller — main' }),
-    secret: z.string().min(1).max(16_384).openapi({ description: 'Token or password. Stored encrypted; never returned.', example: 'wb-token-…' }),
+    secret: z.string().min(1).max(16_384).openapi({ description: 'Token or password in the service\'s format (README: Connectors). Stored encrypted; never returned.', example: 'wb-token-…' }),
+    base_url: z.url({ protocol: /^https?$/ }).max(2048).nullish().openapi({ description: 'Overrides the service base URL where the service allows it (self-hosted GitLab; required for http)', example: 'https://gitlab.example.com/api/v4' }),
   })
   .openapi('CreateCredentialRequest')
 export type CreateCredential = z.infer<typeof CreateCredentialSchema>
 /** The body in row names. */
-export const toNewCredential = (b: CreateCredential): NewCredential => ({ serviceName: b.service_name, instanceId: b.instance_id, accountLabel: b.account_label ?? null, secret: b.secret })
+export const toNewCredential = (b: CreateCredential): NewCredential => ({ serviceName: b.service_name, instanceId: b.instance_id, accountLabel: b.account_label ?? null, baseUrl: b.base_url ?? null, secret: b.secret })
 
 export const CredentialSchema = z
   .object({
@@ -26,6 +27,7 @@ export const CredentialSchema = z
     service_name: z.string(),
     instance_id: z.string(),
     account_label: z.string().nullable(),
+    base_url: z.string().nullable(),
     created_by: z.number().int().nullable(),
     created_at: z.string(),
     last_used_at: z.string().nullable(),
@@ -77,6 +79,7 @@ export const toCredential = (row: Omit<typeof credentials.$inferSelect, 'secretC
   service_name: row.serviceName,
   instance_id: row.instanceId,
   account_label: row.accountLabel,
+  base_url: row.baseUrl,
   created_by: row.createdBy,
   created_at: row.createdAt,
   last_used_at: row.lastUsedAt,

@@ -10,6 +10,7 @@ import { searchConfig } from '../search'
 import type { ToolSpec } from '../models/types'
 import { messageCompose, renderMap, renderVisual } from './artifacts'
 import { documentsTool } from './documents'
+import { connectorExecute, describeService, listServices } from './connectors'
 import { exitTool, requestForm } from './interaction'
 import { manageMemory, readMemory } from './memory'
 import { webSearch, yandexImageSearch } from './search'
@@ -48,6 +49,9 @@ const EXECUTORS: Record<string, Tool> = {
   manage_task: manageTask,
   task_runtime: taskRuntime,
   run_subagent: runSubagent,
+  list_services: listServices,
+  describe_service: describeService,
+  connector_execute: connectorExecute,
 } as Record<string, Tool>
 
 export interface CatalogEntry {

@@ -21,6 +21,7 @@ import { agentRoutes } from './routes/agents'
 import { codegenRoutes } from './routes/codegen'
 import { credentialRoutes } from './routes/credentials'
 import { documentRoutes } from './routes/documents'
+import { inboundHookRoutes, inboundRoutes } from './routes/inbound'
 import { instanceRoutes } from './routes/instances'
 import { mcpRoutes } from './routes/mcp'
 import { meRoutes } from './routes/me'
@@ -49,6 +50,7 @@ function v1App() {
   v1.route('/', agentRoutes)
   v1.route('/', agentAccessRoutes)
   v1.route('/', credentialRoutes)
+  v1.route('/', inboundRoutes)
   v1.route('/', sessionRoutes)
   v1.route('/', runRoutes)
   v1.route('/', codegenRoutes)
@@ -88,6 +90,13 @@ function mcpApp() {
   mcp.use('*', requireAcpOrg())
   mcp.route('/', mcpRoutes)
   return mcp
+}
+
+/** /hooks: inbound webhook deliveries for connectors (no API key: the URL token and signature). */
+function hooksApp() {
+  const hooks = createDialect(fastapiErrors)
+  hooks.route('/', inboundHookRoutes)
+  return hooks
 }
 
 function adminApp() {
@@ -145,6 +154,7 @@ export function createApp() {
   app.route('/acp', acp)
   app.route('/admin', admin)
   app.route('/mcp', mcpApp())
+  app.route('/hooks', hooksApp())
   // Sub-apps' notFound is not consulted when mounted, so unknown paths answer here, in the shape of the dialect whose prefix they carry.
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname

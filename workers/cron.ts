@@ -1,4 +1,5 @@
 import { createDb } from './db/client'
+import { pruneEvents } from './db/inbound'
 import * as schedulesDb from './db/schedules'
 import * as runsDb from './db/runs'
 import type { Env } from './env'
@@ -6,6 +7,7 @@ import { errorForLog } from './lib/log'
 import { pullDueDatasets } from './runtime/warehouse'
 import { ApiError } from './errors'
 import { startScheduledRun } from './runs/schedules'
+import { INBOUND_RETENTION_DAYS } from './runtime/connectors/inbound'
 import { runStub } from './runs/stubs'
 import { LEASE_MS } from './runtime/run-writer'
 
@@ -71,6 +73,11 @@ export async function applyRetention(env: Env, now: Date): Promise<number> {
   return purged.length
 }
 
+/** Inbound webhook events older than INBOUND_RETENTION_DAYS (query_events' journal), in batches. */
+export async function pruneInboundEvents(env: Env, now: Date): Promise<number> {
+  return pruneEvents(createDb(env.DB), new Date(now.getTime() - INBOUND_RETENTION_DAYS * 86_400_000).toISOString(), PURGE_PER_TICK)
+}
+
 /** The `* * * * *` tick: every job runs even when another fails. */
 export async function tick(env: Env, now: Date): Promise<Record<string, number | string>> {
   const out: Record<string, number | string> = {}
@@ -79,6 +86,7 @@ export async function tick(env: Env, now: Date): Promise<Record<string, number |
     ['sweeper', sweepStuckRuns],
     ['retention', applyRetention],
     ['datasets', pullDueDatasets],
+    ['inbound', pruneInboundEvents],
   ] as const) {
     try {
       out[name] = await job(env, now)

@@ -11,6 +11,7 @@ import type { ToolSpec } from '../models/types'
 import { messageCompose, renderMap, renderVisual } from './artifacts'
 import { documentsTool } from './documents'
 import { connectorExecute, describeService, listServices } from './connectors'
+import { queryEvents } from './events'
 import { exitTool, requestForm } from './interaction'
 import { manageMemory, readMemory } from './memory'
 import { webSearch, yandexImageSearch } from './search'
@@ -52,6 +53,7 @@ const EXECUTORS: Record<string, Tool> = {
   list_services: listServices,
   describe_service: describeService,
   connector_execute: connectorExecute,
+  query_events: queryEvents,
 } as Record<string, Tool>
 
 export interface CatalogEntry {

@@ -44,7 +44,7 @@ export async function connectAgent(t: Tenant, services: ServiceId[], scopes: Par
   for (const service of services) {
     const tag = `${service}-${crypto.randomUUID().slice(0, 8)}`
     const instance = `${service}_main`
-    const base_url = fakeBase(tag, service === 'gitlab' ? '/api/v4' : '')
+    const base_url = fakeBase(tag, service === 'gitlab' ? '/api/v4' : service === 'mcp' ? '/mcp' : '')
     const cred = await call('POST', `${org}/credentials`, { key: t.key, body: { service_name: service, instance_id: instance, account_label: `${service} main`, secret: secretOf(service), base_url } })
     if (cred.status !== 201) throw new Error(`credential ${service}: ${cred.status} ${cred.text}`)
     setup.creds[service] = { id: cred.body.id, tag, instance }

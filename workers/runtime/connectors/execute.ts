@@ -4,10 +4,10 @@ import { decryptSecret } from '../../lib/crypto'
 import { outboundRefusal } from '../../lib/net-guard'
 import type { ToolContext } from '../tools/types'
 import { ToolError } from '../tools/types'
-import { applyAuth, scrub } from './auth'
-import { findOperation, getService, servicesOf } from './index'
+import { type AppliedAuth, applyAuth, scrub } from './auth'
+import { findOperation, getService, pinnedAccount, servicesOf } from './index'
 import { paramsSchema } from './params'
-import { readCapped, retryAfterSeconds } from './response'
+import { cutForModel, readCapped, retryAfterSeconds } from './response'
 import type { Operation, ServiceDescriptor } from './types'
 
 const TIMEOUT_MS = 30_000
@@ -25,6 +25,16 @@ export interface ExecuteRequest {
   max_chars: number
 }
 
+type Account = Awaited<ReturnType<typeof grantedCredentials>>[number]
+
+/** An account ready to call: the decrypted secret applied, the base URL checked by the outbound guard. */
+export interface OpenedAccount {
+  service: ServiceDescriptor
+  account: Account
+  auth: AppliedAuth
+  base: string
+}
+
 /** The service, if the agent's pinned connectors reach it; otherwise the model is told plainly. */
 export function serviceFor(ctx: ToolContext, id: string): ServiceDescriptor {
   const service = getService(id)
@@ -34,8 +44,50 @@ export function serviceFor(ctx: ToolContext, id: string): ServiceDescriptor {
   return service
 }
 
+/** The granted account a call acts as: the one named, or the only one. */
+export async function chooseAccount(ctx: ToolContext, serviceId: string, requested: string | undefined): Promise<{ service: ServiceDescriptor; account: Account }> {
+  const service = serviceFor(ctx, serviceId)
+  const wanted = pinnedAccount(serviceId) ?? requested
+  const accounts = await grantedCredentials(createDb(ctx.env.DB), ctx.spec.org_id, ctx.spec.agent_id, service.id)
+  if (accounts.length === 0) throw new ToolError(`no ${service.id} account is granted to this agent (the grant may have been revoked)`)
+  const chosen = wanted ? accounts.filter((a) => [a.instanceId, a.accountLabel, a.credentialId].includes(wanted)) : accounts
+  const [account, ...more] = chosen
+  if (!account) throw new ToolError(`no granted ${service.id} account "${wanted}"; granted: ${accounts.map((a) => a.instanceId).join(', ')}`)
+  if (more.length) throw new ToolError(`several ${service.id} accounts are granted (${chosen.map((a) => a.instanceId).join(', ')}): pass account`)
+  return { service, account }
+}
+
+/** A read grant allows non-mutating operations; mutating ones need write. */
+export function checkScope(service: ServiceDescriptor, account: Account, mutating: boolean, operation: string): void {
+  const scope = mutating ? 'write' : 'read'
+  if (!account[scope]) {
+    throw new ToolError(`the grant for ${service.id} account "${account.instanceId}" has no ${scope} scope; ${operation} ${mutating ? 'changes data and needs write' : 'needs read'}`)
+  }
+}
+
+/** Takes one token from the credential's bucket (RateLimiterObject): the refusal, or undefined. */
+export async function takeToken(ctx: ToolContext, service: ServiceDescriptor, account: Account): Promise<Record<string, unknown> | undefined> {
+  const bucket = await ctx.env.RATE_LIMITER.getByName(`connector:${account.credentialId}`).take(service.rate_limit_per_minute)
+  if (bucket.ok) return undefined
+  return { ok: false, error: `rate limit of ${service.rate_limit_per_minute}/min for this ${service.id} account reached`, retry_after_s: bucket.retry_after_s }
+}
+
+/** Decrypts the secret (only here), applies it, resolves the base URL and checks it with the outbound guard. */
+export async function openAccount(ctx: ToolContext, service: ServiceDescriptor, account: Account, defaultBase: string | null): Promise<OpenedAccount> {
+  const key = ctx.env.ENCRYPTION_KEY
+  if (!key) throw new ToolError('connectors are not configured on this deployment (ENCRYPTION_KEY is missing)')
+  const secret = await decryptSecret(key, account.secretCiphertext, secretContext(ctx.spec.org_id, account.credentialId))
+  const auth = applyAuth(service, secret)
+  const base = account.baseUrl ?? defaultBase
+  if (!base) throw new ToolError(`the ${service.id} account "${account.instanceId}" has no base_url`)
+  const refused = outboundRefusal(ctx.env, base)
+  if (refused) throw new ToolError(`refused ${service.id} base URL: ${scrub(refused, auth.secrets)}`)
+  await touch(ctx, account.credentialId)
+  return { service, account, auth, base }
+}
+
 /**
- * One call of one operation as one of the agent's granted accounts: validated against the
+ * One call of one REST/RPC operation as one of the agent's granted accounts: validated against the
  * descriptor, checked against the grant's scopes and the per-credential rate limit, authenticated
  * with the decrypted secret, and answered scrubbed of it and cut to max_chars.
  */
@@ -51,40 +103,18 @@ export async function executeOperation(ctx: ToolContext, req: ExecuteRequest): P
   if (!parsed.success) {
     throw new ToolError(`invalid params for ${service.id} ${operation.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`).join('; ')}`)
   }
-  const params = parsed.data as Record<string, unknown>
-
-  const db = createDb(ctx.env.DB)
-  const accounts = await grantedCredentials(db, ctx.spec.org_id, ctx.spec.agent_id, service.id)
-  if (accounts.length === 0) throw new ToolError(`no ${service.id} account is granted to this agent (the grant may have been revoked)`)
-  const chosen = req.account ? accounts.filter((a) => [a.instanceId, a.accountLabel, a.credentialId].includes(req.account ?? '')) : accounts
-  if (chosen.length === 0) throw new ToolError(`no granted ${service.id} account "${req.account}"; granted: ${accounts.map((a) => a.instanceId).join(', ')}`)
-  if (chosen.length > 1) throw new ToolError(`several ${service.id} accounts are granted (${chosen.map((a) => a.instanceId).join(', ')}): pass account`)
-  const account = chosen[0]
-  if (!account) throw new ToolError('no account')
-  const scope = operation.mutating ? 'write' : 'read'
-  if (!account[scope]) {
-    throw new ToolError(`the grant for ${service.id} account "${account.instanceId}" has no ${scope} scope; ${operation.name} ${operation.mutating ? 'changes data and needs write' : 'needs read'}`)
-  }
-
-  const bucket = await ctx.env.RATE_LIMITER.getByName(`connector:${account.credentialId}`).take(service.rate_limit_per_minute)
-  if (!bucket.ok) {
-    return { ok: false, error: `rate limit of ${service.rate_limit_per_minute}/min for this ${service.id} account reached`, retry_after_s: bucket.retry_after_s }
-  }
-
-  const key = ctx.env.ENCRYPTION_KEY
-  if (!key) throw new ToolError('connectors are not configured on this deployment (ENCRYPTION_KEY is missing)')
-  const secret = await decryptSecret(key, account.secretCiphertext, secretContext(ctx.spec.org_id, account.credentialId))
-  const auth = applyAuth(service, secret)
-  const base = account.baseUrl ?? found.baseUrl
-  if (!base) throw new ToolError(`the ${service.id} account "${account.instanceId}" has no base_url`)
-  const request = buildRequest(service, operation, params, base, auth)
-  const host = new URL(request.url).host
+  const { account } = await chooseAccount(ctx, req.service, req.account)
+  checkScope(service, account, operation.mutating, operation.name)
+  const limited = await takeToken(ctx, service, account)
+  if (limited) return limited
+  const opened = await openAccount(ctx, service, account, found.baseUrl)
+  const request = buildRequest(service, operation, parsed.data as Record<string, unknown>, opened)
   const refused = outboundRefusal(ctx.env, request.url)
-  if (refused) throw new ToolError(`refused ${host}: ${scrub(refused, auth.secrets)}`)
+  const host = new URL(request.url).host
+  if (refused) throw new ToolError(`refused ${host}: ${scrub(refused, opened.auth.secrets)}`)
 
-  await touch(ctx, account.credentialId)
   const summary = { service: service.id, account: account.instanceId, operation: operation.name }
-  let res = await send(request, ctx.signal, auth.secrets, host)
+  let res = await send(request, ctx.signal, opened.auth.secrets, host)
   let { text, capped } = await readCapped(res)
   if (res.status === 429) {
     const wait = retryAfterSeconds(res, text)
@@ -92,10 +122,15 @@ export async function executeOperation(ctx: ToolContext, req: ExecuteRequest): P
       return { ...summary, ok: false, status: 429, error: `${service.id} is rate limiting this account`, retry_after_s: wait ?? null }
     }
     await sleep(wait * 1000, ctx.signal)
-    res = await send(request, ctx.signal, auth.secrets, host)
+    res = await send(request, ctx.signal, opened.auth.secrets, host)
     ;({ text, capped } = await readCapped(res))
   }
-  return { ...summary, ...present(res, scrub(text, auth.secrets), capped, req.max_chars, operation) }
+  const out: Record<string, unknown> = { ...summary, ok: res.status >= 200 && res.status < 300, status: res.status }
+  if (res.status >= 300 && res.status < 400) {
+    // Redirects are not followed: the credential must never reach another host.
+    return { ...out, ok: false, error: `redirect not followed (${res.status}); the service moved this resource` }
+  }
+  return { ...out, ...cutForModel(scrub(text, opened.auth.secrets), capped, req.max_chars, operation.pagination) }
 }
 
 interface OutboundRequest {
@@ -103,13 +138,12 @@ interface OutboundRequest {
   init: RequestInit
 }
 
-function buildRequest(service: ServiceDescriptor, op: Operation, params: Record<string, unknown>, base: string, auth: { headers: Record<string, string>; pathPrefix: string }): OutboundRequest {
+function buildRequest(service: ServiceDescriptor, op: Operation, params: Record<string, unknown>, opened: OpenedAccount): OutboundRequest {
   const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = String(params[name] ?? '')
-    const encoded = encodeURIComponent(value)
+    const encoded = encodeURIComponent(String(params[name] ?? ''))
     return op.params[name]?.keep_slashes ? encoded.replaceAll('%2F', '/') : encoded
   })
-  const url = new URL(base.replace(/\/+$/, '') + auth.pathPrefix + path)
+  const url = new URL(opened.base.replace(/\/+$/, '') + opened.auth.pathPrefix + path)
   const body: Record<string, unknown> = {}
   for (const [name, spec] of Object.entries(op.params)) {
     const value = params[name]
@@ -119,7 +153,7 @@ function buildRequest(service: ServiceDescriptor, op: Operation, params: Record<
       for (const [k, v] of Object.entries(value)) url.searchParams.append(k, typeof v === 'string' ? v : JSON.stringify(v))
     } else url.searchParams.append(name, Array.isArray(value) ? value.join(',') : String(value))
   }
-  const headers: Record<string, string> = { accept: 'application/json', ...service.headers, ...auth.headers }
+  const headers: Record<string, string> = { accept: 'application/json', ...service.headers, ...opened.auth.headers }
   const hasBody = op.method !== 'GET' && op.method !== 'DELETE'
   if (hasBody) headers['content-type'] = 'application/json'
   const payload = op.raw_body ? (body[op.raw_body] ?? {}) : body
@@ -134,28 +168,6 @@ async function send(request: OutboundRequest, signal: AbortSignal, secrets: stri
     if (signal.aborted) throw err
     throw new ToolError(`request to ${host} failed: ${scrub(err instanceof Error ? err.message : String(err), secrets)}`)
   }
-}
-
-function present(res: Response, text: string, capped: boolean, maxChars: number, op: Operation): Record<string, unknown> {
-  const out: Record<string, unknown> = { ok: res.status >= 200 && res.status < 300, status: res.status }
-  if (res.status >= 300 && res.status < 400) {
-    // Redirects are not followed: the credential must never reach another host.
-    out.error = `redirect not followed (${res.status}); the service moved this resource`
-    return out
-  }
-  const truncated = capped || text.length > maxChars
-  if (!truncated) {
-    try {
-      out.body = text ? JSON.parse(text) : null
-    } catch {
-      out.body = text
-    }
-    return out
-  }
-  out.body_text = text.slice(0, maxChars)
-  out.truncated = true
-  out.hint = op.pagination ? `response cut at ${maxChars} characters; fetch less per call: ${op.pagination}` : `response cut at ${maxChars} characters; narrow the request`
-  return out
 }
 
 async function touch(ctx: ToolContext, credentialId: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { github } from './services/github'
 import { gitlab } from './services/gitlab'
 import { http } from './services/http'
+import { mcp } from './services/mcp'
 import { ozon } from './services/ozon'
 import { slack } from './services/slack'
 import { telegram } from './services/telegram'
@@ -9,11 +10,15 @@ import { yandexMarket } from './services/yandex-market'
 import type { Operation, ServiceDescriptor } from './types'
 
 /** Every registered service; adding one is adding its descriptor file and a line here. */
-export const SERVICES: readonly ServiceDescriptor[] = [wildberries, ozon, yandexMarket, telegram, github, gitlab, slack, http]
+export const SERVICES: readonly ServiceDescriptor[] = [wildberries, ozon, yandexMarket, telegram, github, gitlab, slack, http, mcp]
 
 const BY_ID = new Map(SERVICES.map((s) => [s.id, s]))
 
-export const getService = (id: string): ServiceDescriptor | undefined => BY_ID.get(id)
+/** `mcp:<instance_id>` names one granted MCP server: its descriptor is the `mcp` one. */
+export const getService = (id: string): ServiceDescriptor | undefined => BY_ID.get(id.startsWith('mcp:') ? 'mcp' : id)
+
+/** The account a service id pins (`mcp:<instance_id>`), if any. */
+export const pinnedAccount = (id: string): string | undefined => (id.startsWith('mcp:') ? id.slice(4) : undefined)
 
 /** An operation with the module it belongs to (for its base URL). */
 export function findOperation(service: ServiceDescriptor, name: string): { operation: Operation; baseUrl: string | null } | undefined {

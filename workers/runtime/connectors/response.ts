@@ -49,3 +49,16 @@ export function retryAfterSeconds(res: Response, text: string): number | undefin
   }
   return undefined
 }
+
+/** The body for the model: parsed JSON when whole, else the first maxChars with a pagination hint. */
+export function cutForModel(text: string, capped: boolean, maxChars: number, pagination: string | undefined): Record<string, unknown> {
+  if (!capped && text.length <= maxChars) {
+    try {
+      return { body: text ? JSON.parse(text) : null }
+    } catch {
+      return { body: text }
+    }
+  }
+  const hint = pagination ? `response cut at ${maxChars} characters; fetch less per call: ${pagination}` : `response cut at ${maxChars} characters; narrow the request`
+  return { body_text: text.slice(0, maxChars), truncated: true, hint }
+}

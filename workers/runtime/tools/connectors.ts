@@ -3,6 +3,7 @@ import { createDb } from '../../db/client'
 import { grantedAccounts } from '../../db/credentials'
 import { executeOperation, serviceFor } from '../connectors/execute'
 import { getService, servicesOf } from '../connectors/index'
+import { describeMcp, executeMcp } from '../connectors/mcp'
 import { paramsJsonSchema } from '../connectors/params'
 import { defineTool, describe } from './types'
 
@@ -11,7 +12,7 @@ const ServiceIdSchema = z.string().min(1).max(64)
 export const listServices = defineTool({
   name: 'list_services',
   description: describe({
-    purpose: 'List the services this agent can use now and the accounts it acts as; returns canonical service ids.',
+    purpose: 'List the services this agent can use now and the accounts it acts as; returns canonical service ids (a remote MCP server is mcp:<account>).',
     when: 'before the first connector_execute of a task, or when the user asks what the agent is connected to.',
     whenNot: 'to learn the operations of a service — use describe_service; to call one — use connector_execute.',
     constraints: 'only services among the agent\'s allowed connectors with a granted credential are usable; scopes say read (non-mutating operations) and write (mutating ones).',
@@ -22,8 +23,11 @@ export const listServices = defineTool({
   run: async (_args, ctx) => {
     const services = servicesOf(ctx.spec.connectors)
     const rows = await grantedAccounts(createDb(ctx.env.DB), ctx.spec.org_id, ctx.spec.agent_id, services)
+    const account = (r: (typeof rows)[number]) => ({ account: r.instanceId, label: r.accountLabel, scopes: { read: r.read, write: r.write } })
     const usable = services.flatMap((id) => {
-      const accounts = rows.filter((r) => r.service === id).map((r) => ({ account: r.instanceId, label: r.accountLabel, scopes: { read: r.read, write: r.write } }))
+      // Each MCP server is a service of its own: its tools are its operations.
+      if (id === 'mcp') return rows.filter((r) => r.service === id).map((r) => ({ service: `mcp:${r.instanceId}`, title: r.accountLabel ?? r.instanceId, accounts: [account(r)] }))
+      const accounts = rows.filter((r) => r.service === id).map(account)
       return accounts.length ? [{ service: id, title: getService(id)?.title ?? id, accounts }] : []
     })
     const notConnected = services.filter((id) => !usable.some((u) => u.service === id))
@@ -44,6 +48,7 @@ export const describeService = defineTool({
   metadata: { display_name: 'Паспорт сервиса', category: 'read', result_type: 'metadata', timeout_ms: 5000, is_mutating: false, is_idempotent: true, is_query_tool: true },
   run: async (args, ctx) => {
     const service = serviceFor(ctx, args.service)
+    if (service.id === 'mcp') return { kind: 'result', result: JSON.stringify(await describeMcp(ctx, args.service)) }
     const modules = service.modules.filter((m) => !args.module || m.name === args.module)
     const operations = modules.flatMap((m) => m.operations)
     const passport = {
@@ -81,5 +86,8 @@ export const connectorExecute = defineTool({
     max_chars: z.number().int().min(500).max(100_000).default(20_000),
   }),
   metadata: { display_name: 'Вызов сервиса', category: 'external', result_type: 'authoritative', timeout_ms: 45_000, is_mutating: true, is_idempotent: false, is_query_tool: false },
-  run: async (args, ctx) => ({ kind: 'result', result: JSON.stringify(await executeOperation(ctx, args)) }),
+  run: async (args, ctx) => {
+    const result = serviceFor(ctx, args.service).id === 'mcp' ? await executeMcp(ctx, args) : await executeOperation(ctx, args)
+    return { kind: 'result', result: JSON.stringify(result) }
+  },
 })

@@ -156,7 +156,7 @@ function buildRequest(service: ServiceDescriptor, op: Operation, params: Record<
   const headers: Record<string, string> = { accept: 'application/json', ...service.headers, ...opened.auth.headers }
   const hasBody = op.method !== 'GET' && op.method !== 'DELETE'
   if (hasBody) headers['content-type'] = 'application/json'
-  const payload = op.raw_body ? (body[op.raw_body] ?? {}) : body
+  const payload = op.rpc_method ? { jsonrpc: '2.0', method: op.rpc_method, params: body, id: 0 } : op.raw_body ? (body[op.raw_body] ?? {}) : body
   return { url: url.toString(), init: { method: op.method, headers, redirect: 'manual', ...(hasBody ? { body: JSON.stringify(payload) } : {}) } }
 }
 

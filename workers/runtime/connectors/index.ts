@@ -1,8 +1,10 @@
+import { diadoc } from './services/diadoc'
 import { github } from './services/github'
 import { gitlab } from './services/gitlab'
 import { http } from './services/http'
 import { mcp } from './services/mcp'
 import { ozon } from './services/ozon'
+import { sbis } from './services/sbis'
 import { slack } from './services/slack'
 import { telegram } from './services/telegram'
 import { wildberries } from './services/wildberries'
@@ -10,7 +12,7 @@ import { yandexMarket } from './services/yandex-market'
 import type { Operation, ServiceDescriptor } from './types'
 
 /** Every registered service; adding one is adding its descriptor file and a line here. */
-export const SERVICES: readonly ServiceDescriptor[] = [wildberries, ozon, yandexMarket, telegram, github, gitlab, slack, http, mcp]
+export const SERVICES: readonly ServiceDescriptor[] = [wildberries, ozon, yandexMarket, telegram, github, gitlab, slack, http, mcp, diadoc, sbis]
 
 const BY_ID = new Map(SERVICES.map((s) => [s.id, s]))
 

@@ -28,6 +28,8 @@ export interface Operation {
   params: Readonly<Record<string, ParamSpec>>
   /** Sent as the whole JSON body instead of one key per body param (an array body, e.g.). */
   raw_body?: string
+  /** JSON-RPC 2.0 services (SBIS): the body is {jsonrpc, method, params: <body params>, id}. */
+  rpc_method?: string
   pagination?: string
   response_example?: unknown
 }

@@ -12,6 +12,7 @@ import { messageCompose, renderMap, renderVisual } from './artifacts'
 import { documentsTool } from './documents'
 import { connectorExecute, describeService, listServices } from './connectors'
 import { queryEvents } from './events'
+import { signDocument } from './sign'
 import { exitTool, requestForm } from './interaction'
 import { manageMemory, readMemory } from './memory'
 import { webSearch, yandexImageSearch } from './search'
@@ -54,6 +55,7 @@ const EXECUTORS: Record<string, Tool> = {
   describe_service: describeService,
   connector_execute: connectorExecute,
   query_events: queryEvents,
+  sign_document: signDocument,
 } as Record<string, Tool>
 
 export interface CatalogEntry {

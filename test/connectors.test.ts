@@ -87,6 +87,15 @@ describe('validation, limits and secrets', () => {
     expect(await fakeLog(s.creds.ozon?.tag ?? '')).toEqual([])
   })
 
+  it('a sub-path parameter cannot climb out of the base URL', async ({ expect }) => {
+    const t = await createTenant('conn-path')
+    const s = await connectAgent(t, ['http'])
+    for (const path of ['../admin', 'generic/../../x', '/etc', 'a//b']) {
+      await expect(runTool(exec, { service: 'http', operation: 'get', params: { path } }, t, s), path).rejects.toThrow(/relative path without/)
+    }
+    expect(await fakeLog(s.creds.http?.tag ?? '')).toEqual([])
+  })
+
   it('describe_service gives modules, params as JSON Schema, recipes, rate limits, pagination hints, examples', async ({ expect }) => {
     const t = await createTenant('conn-describe')
     const s = await connectAgent(t, ['ozon'])

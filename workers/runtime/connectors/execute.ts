@@ -140,10 +140,14 @@ interface OutboundRequest {
 
 function buildRequest(service: ServiceDescriptor, op: Operation, params: Record<string, unknown>, opened: OpenedAccount): OutboundRequest {
   const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const encoded = encodeURIComponent(String(params[name] ?? ''))
-    return op.params[name]?.keep_slashes ? encoded.replaceAll('%2F', '/') : encoded
+    const value = String(params[name] ?? '')
+    if (!op.params[name]?.keep_slashes) return encodeURIComponent(value)
+    // A sub-path stays under the base URL: no dot segments, no empty segments.
+    if (value.split('/').some((seg) => seg === '..' || seg === '.' || seg === '')) throw new ToolError(`${name} must be a relative path without "." or ".." segments`)
+    return encodeURIComponent(value).replaceAll('%2F', '/')
   })
   const url = new URL(opened.base.replace(/\/+$/, '') + opened.auth.pathPrefix + path)
+  if (url.origin !== new URL(opened.base).origin) throw new ToolError('the request would leave the service base URL')
   const body: Record<string, unknown> = {}
   for (const [name, spec] of Object.entries(op.params)) {
     const value = params[name]

@@ -12,9 +12,12 @@ export class RateLimiterObject extends DurableObject<Env> {
   #tokens = -1
   #capacity = 0
   #at = 0
+  /** Set by pause(): an upstream said "not before" (a connector credential's 429 Retry-After). */
+  #pausedUntil = 0
 
   take(perMinute: number): Take {
     const now = Date.now()
+    if (now < this.#pausedUntil) return { ok: false, retry_after_s: Math.ceil((this.#pausedUntil - now) / 1000) }
     const rate = perMinute / 60_000
     if (this.#tokens < 0 || this.#capacity !== perMinute) {
       this.#tokens = perMinute
@@ -28,5 +31,10 @@ export class RateLimiterObject extends DurableObject<Env> {
       return { ok: true, remaining: Math.floor(this.#tokens) }
     }
     return { ok: false, retry_after_s: Math.max(1, Math.ceil((1 - this.#tokens) / rate / 1000)) }
+  }
+
+  /** Refuses every take for `seconds` (in memory, like the bucket: an evicted pause is forgotten). */
+  pause(seconds: number): void {
+    this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + seconds * 1000)
   }
 }

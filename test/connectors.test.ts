@@ -115,6 +115,11 @@ describe('validation, limits and secrets', () => {
     expect((await fakeLog(tag)).length).toBe(2)
     expect(await runTool(exec, { service: 'github', operation: 'issues.list', params: { owner: 'o', repo: 'closed' } }, t, s)).toMatchObject({ ok: false, status: 429, retry_after_s: 120 })
     expect((await fakeLog(tag)).length).toBe(3)
+    // The account is paused for the provider's Retry-After: the next call waits locally, whatever the repo.
+    const paused = await runTool(exec, { service: 'github', operation: 'issues.list', params: { owner: 'o', repo: 'r' } }, t, s)
+    expect(paused).toMatchObject({ ok: false, retry_after_s: expect.any(Number) })
+    expect(paused.retry_after_s).toBeGreaterThan(60)
+    expect((await fakeLog(tag)).length).toBe(3)
   })
 
   it('the per-credential rate limit refuses past the descriptor\'s limit', async ({ expect }) => {

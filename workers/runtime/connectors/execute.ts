@@ -65,9 +65,11 @@ export function checkScope(service: ServiceDescriptor, account: Account, mutatin
   }
 }
 
+const bucketName = (credentialId: string) => `connector:${credentialId}`
+
 /** Takes one token from the credential's bucket (RateLimiterObject): the refusal, or undefined. */
 export async function takeToken(ctx: ToolContext, service: ServiceDescriptor, account: Account): Promise<Record<string, unknown> | undefined> {
-  const bucket = await ctx.env.RATE_LIMITER.getByName(`connector:${account.credentialId}`).take(service.rate_limit_per_minute)
+  const bucket = await ctx.env.RATE_LIMITER.getByName(bucketName(account.credentialId)).take(service.rate_limit_per_minute)
   if (bucket.ok) return undefined
   return { ok: false, error: `rate limit of ${service.rate_limit_per_minute}/min for this ${service.id} account reached`, retry_after_s: bucket.retry_after_s }
 }
@@ -119,6 +121,8 @@ export async function executeOperation(ctx: ToolContext, req: ExecuteRequest): P
   if (res.status === 429) {
     const wait = retryAfterSeconds(res, text)
     if (wait === undefined || wait > MAX_RETRY_WAIT_S) {
+      // Later calls on this credential, from any run, wait locally instead of hitting the provider.
+      if (wait) await ctx.env.RATE_LIMITER.getByName(bucketName(account.credentialId)).pause(Math.min(wait, 3600))
       return { ...summary, ok: false, status: 429, error: `${service.id} is rate limiting this account`, retry_after_s: wait ?? null }
     }
     await sleep(wait * 1000, ctx.signal)

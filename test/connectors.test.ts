@@ -1,4 +1,5 @@
 import { describe, it } from 'vitest'
+import { credentialIssues } from '../workers/runtime/connectors/credential-check'
 import { connectorExecute, describeService, listServices } from '../workers/runtime/tools/connectors'
 import { call, createTenant, env } from './helpers/api'
 import { connectAgent, fakeBase, fakeLog, runTool, secretOf } from './helpers/connectors'
@@ -160,5 +161,13 @@ describe('validation, limits and secrets', () => {
     expect(ftp.body.detail[0].loc).toEqual(['body', 'base_url'])
     const n = await env.DB.prepare('SELECT count(*) AS n FROM credentials WHERE org_id = ?').bind(t.orgId).first('n')
     expect(n).toBe(0)
+  })
+
+  it('on a deployment (no ALLOW_PRIVATE_TARGETS) fixed-host services refuse base_url and private targets are refused', ({ expect }) => {
+    const deployed = {}
+    expect(credentialIssues(deployed, { service_name: 'wildberries', secret: 't', base_url: 'https://wb.example.com' })[0]).toMatchObject({ loc: ['body', 'base_url'], type: 'base_url_not_allowed' })
+    expect(credentialIssues(deployed, { service_name: 'gitlab', secret: 't', base_url: 'http://10.0.0.5/api/v4' })[0]).toMatchObject({ loc: ['body', 'base_url'], type: 'target_refused' })
+    expect(credentialIssues(deployed, { service_name: 'gitlab', secret: 't', base_url: 'https://gitlab.example.com/api/v4' })).toEqual([])
+    expect(credentialIssues(deployed, { service_name: 'wildberries', secret: 't' })).toEqual([])
   })
 })

@@ -111,6 +111,7 @@ export async function grantedCredentials(db: Db, orgId: number, agentId: string,
     .orderBy(asc(credentials.instanceId))
 }
 
+/** Called by the connector executor at most once a minute per credential (see execute.ts). */
 export async function touchCredential(db: Db, credentialId: string, at: string): Promise<void> {
   await db.update(credentials).set({ lastUsedAt: at }).where(eq(credentials.id, credentialId))
 }

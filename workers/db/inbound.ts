@@ -15,13 +15,16 @@ export async function upsertEndpoint(db: Db, row: Omit<InboundEndpointRow, 'crea
   return saved
 }
 
+/** Removes a credential's endpoint; false when it had none. */
 export async function deleteEndpoint(db: Db, orgId: number, credentialId: string): Promise<boolean> {
   const gone = await db.delete(inboundEndpoints).where(and(eq(inboundEndpoints.orgId, orgId), eq(inboundEndpoints.credentialId, credentialId))).returning({ id: inboundEndpoints.id })
   return gone.length > 0
 }
 
+/** The endpoint a /hooks/<token> URL names, by the token's SHA-256. */
 export const endpointByTokenHash = (db: Db, tokenHash: string) => db.select().from(inboundEndpoints).where(eq(inboundEndpoints.tokenHash, tokenHash)).get()
 
+/** Journals one verified delivery. */
 export async function insertEvent(db: Db, e: { orgId: number; credentialId: string; service: string; type: string; payload: string }): Promise<string> {
   const id = crypto.randomUUID()
   await db.insert(inboundEvents).values({ id, ...e })

@@ -42,14 +42,9 @@ async function withClient<T>(ctx: ToolContext, opened: OpenedAccount, fn: (clien
   }
 }
 
-async function open(ctx: ToolContext, serviceId: string, account: string | undefined) {
-  const { service, account: row } = await chooseAccount(ctx, serviceId, account)
-  return { service, row }
-}
-
 /** describe_service for `mcp:<account>`: the server's tools as operations. */
 export async function describeMcp(ctx: ToolContext, serviceId: string): Promise<Record<string, unknown>> {
-  const { service, row } = await open(ctx, serviceId, undefined)
+  const { service, account: row } = await chooseAccount(ctx, serviceId, undefined)
   checkScope(service, row, false, 'tools/list')
   const limited = await takeToken(ctx, service, row)
   if (limited) throw new ToolError(String(limited.error))
@@ -75,7 +70,7 @@ export async function describeMcp(ctx: ToolContext, serviceId: string): Promise<
 
 /** connector_execute for `mcp:<account>`: tools/call after the scope and the tool's input schema are checked. */
 export async function executeMcp(ctx: ToolContext, req: ExecuteRequest): Promise<Record<string, unknown>> {
-  const { service, row } = await open(ctx, req.service, req.account)
+  const { service, account: row } = await chooseAccount(ctx, req.service, req.account)
   const limited = await takeToken(ctx, service, row)
   if (limited) return limited
   const opened = await openAccount(ctx, service, row, null)

@@ -21,7 +21,7 @@ export function credentialIssues(env: { ALLOW_PRIVATE_TARGETS?: string }, input:
     issues.push({ loc: ['body', 'base_url'], msg: `${service.id} credentials need base_url`, type: 'missing' })
   }
   if (base !== null) {
-    const devOnly = service.base_url_override === 'dev_only' && env.ALLOW_PRIVATE_TARGETS !== 'true'
+    const devOnly = service.base_url_override === 'dev_only' && !env.ALLOW_PRIVATE_TARGETS?.trim()
     const refused = outboundRefusal(env, base)
     if (devOnly) issues.push({ loc: ['body', 'base_url'], msg: `${service.id} has fixed hosts; base_url is only accepted in local development`, type: 'base_url_not_allowed' })
     else if (refused) issues.push({ loc: ['body', 'base_url'], msg: `base_url refused: ${refused}`, type: 'target_refused' })

@@ -60,7 +60,7 @@ export interface ServiceDescriptor {
   auth: AuthScheme
   /** Human wording of the secret's format for the credentials API and README. */
   secret_format: string
-  /** `allowed`: a credential may carry base_url (self-hosted); `required`: it must. Otherwise only where ALLOW_PRIVATE_TARGETS is set. */
+  /** `allowed`: a credential may carry base_url (self-hosted); `required`: it must. `dev_only`: only where ALLOW_PRIVATE_TARGETS is set (local dev, tests). */
   base_url_override: 'allowed' | 'required' | 'dev_only'
   /** Fixed headers every request carries (API version pins, Accept). */
   headers?: Readonly<Record<string, string>>

@@ -132,12 +132,14 @@ describe('validation, limits and secrets', () => {
     expect((await fakeLog(s.creds.slack?.tag ?? '')).length).toBe(50)
   })
 
-  it('responses are scrubbed of the secret, capped and cut with a pagination hint; last_used_at is set', async ({ expect }) => {
+  it('responses are scrubbed of the secret, redirects not followed, bodies capped and cut with a pagination hint; last_used_at is set', async ({ expect }) => {
     const t = await createTenant('conn-scrub')
     const s = await connectAgent(t, ['github'])
     const echo = await runTool(exec, { service: 'github', operation: 'issues.list', params: { owner: 'o', repo: 'echo' } }, t, s)
     expect(JSON.stringify(echo)).not.toContain(SECRETS.github)
     expect(echo.body[0]).toEqual({ number: 1, title: 'token is [redacted]', body: 'auth header was Bearer [redacted]' })
+    const moved = await runTool(exec, { service: 'github', operation: 'issues.list', params: { owner: 'o', repo: 'moved' } }, t, s)
+    expect(moved).toMatchObject({ ok: false, status: 302, error: expect.stringMatching(/redirect not followed/) })
     const big = await runTool(exec, { service: 'github', operation: 'issues.list', params: { owner: 'o', repo: 'big' }, max_chars: 1000 }, t, s)
     expect(big).toMatchObject({ ok: true, truncated: true, hint: expect.stringMatching(/page \+= 1/) })
     expect(big.body_text).toHaveLength(1000)

@@ -1,7 +1,7 @@
 import { createDb } from '../../db/client'
 import { grantedCredentials, secretContext, touchCredential } from '../../db/credentials'
 import { decryptSecret } from '../../lib/crypto'
-import { outboundRefusal } from '../../lib/net-guard'
+import { guardedFetch, OutboundRefused, outboundRefusal } from '../../lib/net-guard'
 import type { ToolContext } from '../tools/types'
 import { ToolError } from '../tools/types'
 import { type AppliedAuth, applyAuth, scrub } from './auth'
@@ -116,7 +116,7 @@ export async function executeOperation(ctx: ToolContext, req: ExecuteRequest): P
   if (refused) throw new ToolError(`refused ${host}: ${scrub(refused, opened.auth.secrets)}`)
 
   const summary = { service: service.id, account: account.instanceId, operation: operation.name }
-  let res = await send(request, ctx.signal, opened.auth.secrets, host)
+  let res = await send(ctx.env, request, ctx.signal, opened.auth.secrets, host)
   let { text, capped } = await readCapped(res)
   if (res.status === 429) {
     const wait = retryAfterSeconds(res, text)
@@ -126,7 +126,7 @@ export async function executeOperation(ctx: ToolContext, req: ExecuteRequest): P
       return { ...summary, ok: false, status: 429, error: `${service.id} is rate limiting this account`, retry_after_s: wait ?? null }
     }
     await sleep(wait * 1000, ctx.signal)
-    res = await send(request, ctx.signal, opened.auth.secrets, host)
+    res = await send(ctx.env, request, ctx.signal, opened.auth.secrets, host)
     ;({ text, capped } = await readCapped(res))
   }
   const out: Record<string, unknown> = { ...summary, ok: res.status >= 200 && res.status < 300, status: res.status }
@@ -139,7 +139,7 @@ export async function executeOperation(ctx: ToolContext, req: ExecuteRequest): P
 
 interface OutboundRequest {
   url: string
-  init: RequestInit
+  init: { method: string; headers: Record<string, string>; body?: string }
 }
 
 function buildRequest(service: ServiceDescriptor, op: Operation, params: Record<string, unknown>, opened: OpenedAccount): OutboundRequest {
@@ -165,16 +165,21 @@ function buildRequest(service: ServiceDescriptor, op: Operation, params: Record<
   const hasBody = op.method !== 'GET' && op.method !== 'DELETE'
   if (hasBody) headers['content-type'] = 'application/json'
   const payload = op.rpc_method ? { jsonrpc: '2.0', method: op.rpc_method, params: body, id: 0 } : op.raw_body ? (body[op.raw_body] ?? {}) : body
-  return { url: url.toString(), init: { method: op.method, headers, redirect: 'manual', ...(hasBody ? { body: JSON.stringify(payload) } : {}) } }
+  return { url: url.toString(), init: { method: op.method, headers, ...(hasBody ? { body: JSON.stringify(payload) } : {}) } }
 }
 
-/** Fetch with a timeout; a network error is the model's to see, with no URL (Telegram's has the token). */
-async function send(request: OutboundRequest, signal: AbortSignal, secrets: string[], host: string): Promise<Response> {
+/**
+ * The one outbound guard's fetch, with no redirect followed (a 3xx comes back as is: the credential
+ * never travels to another host) and a timeout. A network error is the model's to see, without the URL
+ * (Telegram's carries the token).
+ */
+async function send(env: ToolContext['env'], request: OutboundRequest, signal: AbortSignal, secrets: string[], host: string): Promise<Response> {
   try {
-    return await fetch(request.url, { ...request.init, signal: AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]) })
+    return await guardedFetch(env, request.url, { ...request.init, signal: AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]) }, { maxRedirects: 0 })
   } catch (err) {
     if (signal.aborted) throw err
-    throw new ToolError(`request to ${host} failed: ${scrub(err instanceof Error ? err.message : String(err), secrets)}`)
+    const why = err instanceof OutboundRefused ? `refused: ${err.message}` : `failed: ${err instanceof Error ? err.message : String(err)}`
+    throw new ToolError(`request to ${host} ${scrub(why, secrets)}`)
   }
 }
 

@@ -2,6 +2,7 @@ import { Validator } from '@cfworker/json-schema'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker'
+import { guardedFetch } from '../../lib/net-guard'
 import type { ToolContext } from '../tools/types'
 import { ToolError } from '../tools/types'
 import { scrub } from './auth'
@@ -27,9 +28,13 @@ export const isMutating = (tool: McpTool): boolean => tool.annotations?.readOnly
 async function withClient<T>(ctx: ToolContext, opened: OpenedAccount, fn: (client: Client) => Promise<T>): Promise<T> {
   // Ajv compiles schemas with new Function, which Workers refuse: validate with @cfworker/json-schema.
   const client = new Client({ name: 'agentplane', version: '1' }, { jsonSchemaValidator: new CfWorkerJsonSchemaValidator() })
-  const transport = new StreamableHTTPClientTransport(new URL(opened.base), {
-    requestInit: { headers: opened.auth.headers, redirect: 'manual' },
-  })
+  // Every request of the session goes through the outbound guard, and no redirect is followed.
+  const fetch = (url: string | URL, init?: RequestInit): Promise<Response> => {
+    if (init?.body != null && typeof init.body !== 'string') throw new ToolError('MCP transport sent a non-text body')
+    const headers = Object.fromEntries(new Headers(init?.headers).entries())
+    return guardedFetch(ctx.env, String(url), { method: init?.method ?? 'GET', headers, ...(init?.body ? { body: init.body } : {}), ...(init?.signal ? { signal: init.signal } : {}) }, { maxRedirects: 0 })
+  }
+  const transport = new StreamableHTTPClientTransport(new URL(opened.base), { requestInit: { headers: opened.auth.headers }, fetch })
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(TIMEOUT_MS)])
   try {
     await client.connect(transport, { signal })

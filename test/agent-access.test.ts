@@ -10,10 +10,17 @@ async function setup(connectors: string[]) {
   const agent = (await call('POST', `${org()}/agents`, { key: t.key, body: { name: `agent ${crypto.randomUUID()}` } })).body
   if (connectors.length) await call('PUT', `${org()}/agents/${agent.id}/connectors`, { key: t.key, body: { connector_keys: connectors } })
   const mk = async (service_name: string) =>
-    (await call('POST', `${org()}/credentials`, {
-      key: t.key,
-      body: { service_name, instance_id: `${service_name}_${crypto.randomUUID().slice(0, 6)}`, account_label: service_name, secret: service_name === 'ozon' ? '{"client_id":"1","api_key":"tok"}' : 'tok' },
-    })).body
+    (
+      await call('POST', `${org()}/credentials`, {
+        key: t.key,
+        body: {
+          service_name,
+          instance_id: `${service_name}_${crypto.randomUUID().slice(0, 6)}`,
+          account_label: service_name,
+          secret: service_name === 'ozon' ? '{"client_id":"1","api_key":"tok"}' : 'tok',
+        },
+      })
+    ).body
   return { agent, wb: await mk('wildberries'), ozon: await mk('ozon'), gh: await mk('github') }
 }
 

@@ -8,7 +8,9 @@ describe('remote MCP servers as connectors', () => {
   it('a granted server is a service; its tools are operations with read/write from the MCP hints', async ({ expect }) => {
     const t = await createTenant('mcp-list')
     const s = await connectAgent(t, ['mcp'])
-    expect((await runTool(listServices, {}, t, s)).usable).toEqual([{ service: 'mcp:mcp_main', title: 'mcp main', accounts: [{ account: 'mcp_main', label: 'mcp main', scopes: { read: true, write: true } }] }])
+    expect((await runTool(listServices, {}, t, s)).usable).toEqual([
+      { service: 'mcp:mcp_main', title: 'mcp main', accounts: [{ account: 'mcp_main', label: 'mcp main', scopes: { read: true, write: true } }] },
+    ])
     const d = await runTool(describeService, { service: 'mcp:mcp_main' }, t, s)
     const ops = Object.fromEntries(d.modules[0].operations.map((o: { name: string; mutating: boolean }) => [o.name, o.mutating]))
     expect(ops).toEqual({ lookup_order: false, whoami: false, delete_note: true })

@@ -39,10 +39,18 @@ describe('connectors in a session', () => {
     expect(stream).toContain('hello from the agent')
 
     // A refused write and an upstream error echoing the token also stay clean.
-    const refused = await startTurn(t, { agent_id: s.agentId, session_id: first.session_id, message: '/tool connector_execute {"service":"github","operation":"issues.create","params":{"owner":"o","repo":"r","title":"x"}}' })
+    const refused = await startTurn(t, {
+      agent_id: s.agentId,
+      session_id: first.session_id,
+      message: '/tool connector_execute {"service":"github","operation":"issues.create","params":{"owner":"o","repo":"r","title":"x"}}',
+    })
     await waitTurn(t, refused)
     expect(String((await allEvents(refused.turn_id)).find((e) => e.type === 'tool_result')?.data.result)).toMatch(/no write scope/)
-    const echo = await startTurn(t, { agent_id: s.agentId, session_id: first.session_id, message: '/tool connector_execute {"service":"github","operation":"issues.list","params":{"owner":"o","repo":"echo"}}' })
+    const echo = await startTurn(t, {
+      agent_id: s.agentId,
+      session_id: first.session_id,
+      message: '/tool connector_execute {"service":"github","operation":"issues.list","params":{"owner":"o","repo":"echo"}}',
+    })
     await waitTurn(t, echo)
 
     const everything = [

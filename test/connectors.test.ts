@@ -7,17 +7,38 @@ import { SECRETS } from './fixtures/service-secrets'
 
 const exec = connectorExecute
 
-describe('connector_execute applies each service\'s auth scheme', () => {
+describe("connector_execute applies each service's auth scheme", () => {
   it('reaches the real paths with the real auth headers, one family after another', async ({ expect }) => {
     const t = await createTenant('conn-auth')
     const s = await connectAgent(t, ['wildberries', 'ozon', 'yandex_market', 'telegram', 'github', 'gitlab', 'slack', 'http'])
     const cases = [
       { service: 'wildberries', operation: 'stocks.report', params: { dateFrom: '2026-01-01' }, path: '/api/v1/supplier/stocks', method: 'GET', headers: { authorization: SECRETS.wildberries } },
-      { service: 'ozon', operation: 'postings.list', params: { filter: { since: '2026-01-01T00:00:00Z', to: '2026-01-31T00:00:00Z' }, limit: 10, offset: 0 }, path: '/v3/posting/fbs/list', method: 'POST', headers: { 'client-id': SECRETS.ozon.client_id, 'api-key': SECRETS.ozon.api_key } },
+      {
+        service: 'ozon',
+        operation: 'postings.list',
+        params: { filter: { since: '2026-01-01T00:00:00Z', to: '2026-01-31T00:00:00Z' }, limit: 10, offset: 0 },
+        path: '/v3/posting/fbs/list',
+        method: 'POST',
+        headers: { 'client-id': SECRETS.ozon.client_id, 'api-key': SECRETS.ozon.api_key },
+      },
       { service: 'yandex_market', operation: 'campaigns.list', params: {}, path: '/campaigns', method: 'GET', headers: { 'api-key': SECRETS.yandex_market } },
       { service: 'telegram', operation: 'sendMessage', params: { chat_id: '42', text: 'hi' }, path: `/bot${SECRETS.telegram}/sendMessage`, method: 'POST', headers: {} },
-      { service: 'github', operation: 'issues.list', params: { owner: 'o', repo: 'r', state: 'open' }, path: '/repos/o/r/issues', method: 'GET', headers: { authorization: `Bearer ${SECRETS.github}`, 'x-github-api-version': '2022-11-28' } },
-      { service: 'gitlab', operation: 'issues.list', params: { id: 'group/project' }, path: '/api/v4/projects/group/project/issues', method: 'GET', headers: { authorization: `Bearer ${SECRETS.gitlab}` } },
+      {
+        service: 'github',
+        operation: 'issues.list',
+        params: { owner: 'o', repo: 'r', state: 'open' },
+        path: '/repos/o/r/issues',
+        method: 'GET',
+        headers: { authorization: `Bearer ${SECRETS.github}`, 'x-github-api-version': '2022-11-28' },
+      },
+      {
+        service: 'gitlab',
+        operation: 'issues.list',
+        params: { id: 'group/project' },
+        path: '/api/v4/projects/group/project/issues',
+        method: 'GET',
+        headers: { authorization: `Bearer ${SECRETS.gitlab}` },
+      },
       { service: 'slack', operation: 'chat.postMessage', params: { channel: 'C1', text: 'hi' }, path: '/chat.postMessage', method: 'POST', headers: { authorization: `Bearer ${SECRETS.slack}` } },
       { service: 'http', operation: 'get', params: { path: 'generic/items', query: { page: 2 } }, path: '/generic/items', method: 'GET', headers: { 'x-api-key': SECRETS.http.value } },
     ]
@@ -40,7 +61,9 @@ describe('grants, scopes and visibility', () => {
   it('a read-only grant refuses a mutating operation before anything is sent; read works', async ({ expect }) => {
     const t = await createTenant('conn-scope')
     const s = await connectAgent(t, ['wildberries'], { wildberries: { read: true, write: false } })
-    await expect(runTool(exec, { service: 'wildberries', operation: 'stocks.update', params: { warehouseId: 1, stocks: [{ sku: 'a', amount: 1 }] } }, t, s)).rejects.toThrow(/no write scope; stocks.update changes data and needs write/)
+    await expect(runTool(exec, { service: 'wildberries', operation: 'stocks.update', params: { warehouseId: 1, stocks: [{ sku: 'a', amount: 1 }] } }, t, s)).rejects.toThrow(
+      /no write scope; stocks.update changes data and needs write/,
+    )
     expect(await fakeLog(s.creds.wildberries?.tag ?? '')).toEqual([])
     expect(await runTool(exec, { service: 'wildberries', operation: 'stocks.report', params: { dateFrom: '2026-01-01' } }, t, s)).toMatchObject({ ok: true, body: [{ supplierArticle: 'SKU-1' }] })
   })
@@ -67,10 +90,22 @@ describe('grants, scopes and visibility', () => {
   it('list_services shows accounts and scopes; several accounts need `account`', async ({ expect }) => {
     const t = await createTenant('conn-accounts')
     const s = await connectAgent(t, ['slack'], { slack: { read: true, write: false } })
-    const second = await call('POST', `/v1/organizations/${t.orgId}/credentials`, { key: t.key, body: { service_name: 'slack', instance_id: 'slack_other', secret: secretOf('slack'), base_url: fakeBase('slack-other') } })
+    const second = await call('POST', `/v1/organizations/${t.orgId}/credentials`, {
+      key: t.key,
+      body: { service_name: 'slack', instance_id: 'slack_other', secret: secretOf('slack'), base_url: fakeBase('slack-other') },
+    })
     await call('POST', `/v1/organizations/${t.orgId}/agents/${s.agentId}/grants`, { key: t.key, body: { credential_id: second.body.id } })
     expect(await runTool(listServices, {}, t, s)).toEqual({
-      usable: [{ service: 'slack', title: 'Slack', accounts: [{ account: 'slack_main', label: 'slack main', scopes: { read: true, write: false } }, { account: 'slack_other', label: null, scopes: { read: true, write: true } }] }],
+      usable: [
+        {
+          service: 'slack',
+          title: 'Slack',
+          accounts: [
+            { account: 'slack_main', label: 'slack main', scopes: { read: true, write: false } },
+            { account: 'slack_other', label: null, scopes: { read: true, write: true } },
+          ],
+        },
+      ],
       not_connected: [],
     })
     await expect(runTool(exec, { service: 'slack', operation: 'conversations.list' }, t, s)).rejects.toThrow(/several slack accounts.*pass account/)
@@ -123,7 +158,7 @@ describe('validation, limits and secrets', () => {
     expect((await fakeLog(tag)).length).toBe(3)
   })
 
-  it('the per-credential rate limit refuses past the descriptor\'s limit', async ({ expect }) => {
+  it("the per-credential rate limit refuses past the descriptor's limit", async ({ expect }) => {
     const t = await createTenant('conn-rate')
     const s = await connectAgent(t, ['slack'])
     const args = { service: 'slack', operation: 'conversations.list' }

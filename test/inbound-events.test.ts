@@ -71,7 +71,9 @@ describe('inbound webhook endpoints', () => {
   it('events older than the retention are pruned by the cron job, newer ones stay', async ({ expect }) => {
     const t = await createTenant('in-retention')
     const old = new Date(Date.now() - 8 * 86_400_000).toISOString()
-    await env.DB.prepare("INSERT INTO inbound_events (id, org_id, credential_id, service, type, payload, received_at) VALUES ('old-1', ?, 'c', 'telegram', 'message', '{}', ?), ('new-1', ?, 'c', 'telegram', 'message', '{}', ?)")
+    await env.DB.prepare(
+      "INSERT INTO inbound_events (id, org_id, credential_id, service, type, payload, received_at) VALUES ('old-1', ?, 'c', 'telegram', 'message', '{}', ?), ('new-1', ?, 'c', 'telegram', 'message', '{}', ?)",
+    )
       .bind(t.orgId, old, t.orgId, new Date().toISOString())
       .run()
     expect(await pruneInboundEvents(env, new Date())).toBeGreaterThanOrEqual(1)

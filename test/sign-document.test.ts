@@ -11,15 +11,36 @@ describe('sign_document and the EDI services', () => {
   it('Diadoc: DssSign with the DiadocAuth header, the box, the certificate and the files; returns the task and the next call', async ({ expect }) => {
     const t = await createTenant('sign-diadoc')
     const s = await connectAgent(t, ['diadoc'])
-    const result = await runTool(signDocument, { box_id: 'box-1', certificate_thumbprint: THUMB, files: [{ file_name: 'act.xml', content_base64: 'PGFjdC8+' }, { file_name: 'in.xml', message_id: 'm1', entity_id: 'e1' }] }, t, s)
-    expect(result).toMatchObject({ ok: true, task_id: '2fd45887-138e-4e08-aeb2-bcd55bf0dd85', next: { operation: 'dss.result', params: { boxId: 'box-1', taskId: '2fd45887-138e-4e08-aeb2-bcd55bf0dd85' } } })
+    const result = await runTool(
+      signDocument,
+      {
+        box_id: 'box-1',
+        certificate_thumbprint: THUMB,
+        files: [
+          { file_name: 'act.xml', content_base64: 'PGFjdC8+' },
+          { file_name: 'in.xml', message_id: 'm1', entity_id: 'e1' },
+        ],
+      },
+      t,
+      s,
+    )
+    expect(result).toMatchObject({
+      ok: true,
+      task_id: '2fd45887-138e-4e08-aeb2-bcd55bf0dd85',
+      next: { operation: 'dss.result', params: { boxId: 'box-1', taskId: '2fd45887-138e-4e08-aeb2-bcd55bf0dd85' } },
+    })
     const [req] = await fakeLog(s.creds.diadoc?.tag ?? '')
     expect(req).toMatchObject({
       method: 'POST',
       path: '/DssSign',
       query: { boxId: 'box-1', certificateThumbprint: THUMB },
       headers: { authorization: `DiadocAuth ddauth_api_client_id=${SECRETS.diadoc.api_client_id}, ddauth_token=${SECRETS.diadoc.token}` },
-      body: { Files: [{ FileName: 'act.xml', Content: { Content: 'PGFjdC8+' } }, { FileName: 'in.xml', Content: { EntityId: { MessageId: 'm1', EntityId: 'e1' } } }] },
+      body: {
+        Files: [
+          { FileName: 'act.xml', Content: { Content: 'PGFjdC8+' } },
+          { FileName: 'in.xml', Content: { EntityId: { MessageId: 'm1', EntityId: 'e1' } } },
+        ],
+      },
     })
     expect(JSON.stringify(result)).not.toContain(SECRETS.diadoc.token)
   })
@@ -40,6 +61,12 @@ describe('sign_document and the EDI services', () => {
     const result = await runTool(connectorExecute, { service: 'sbis', operation: 'documents.list', params: { Фильтр: filter } }, t, s)
     expect(result).toMatchObject({ ok: true, body: { result: { Навигация: { ЕстьЕще: 'Нет' } } } })
     const [req] = await fakeLog(s.creds.sbis?.tag ?? '')
-    expect(req).toMatchObject({ method: 'POST', path: '/service/', query: { srv: '1' }, headers: { 'x-sbissessionid': SECRETS.sbis }, body: { jsonrpc: '2.0', method: 'СБИС.СписокДокументов', params: { Фильтр: filter }, id: 0 } })
+    expect(req).toMatchObject({
+      method: 'POST',
+      path: '/service/',
+      query: { srv: '1' },
+      headers: { 'x-sbissessionid': SECRETS.sbis },
+      body: { jsonrpc: '2.0', method: 'СБИС.СписокДокументов', params: { Фильтр: filter }, id: 0 },
+    })
   })
 })

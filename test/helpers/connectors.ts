@@ -13,7 +13,9 @@ export const secretOf = (service: ServiceId): string => {
 }
 
 /** Every secret value a test must never see outside the fake. */
-export const ALL_SECRET_VALUES: string[] = Object.values(SECRETS).flatMap((s) => (typeof s === 'string' ? [s] : Object.values(s))).filter((v) => v !== 'X-Api-Key' && v !== '123456')
+export const ALL_SECRET_VALUES: string[] = Object.values(SECRETS)
+  .flatMap((s) => (typeof s === 'string' ? [s] : Object.values(s)))
+  .filter((v) => v !== 'X-Api-Key' && v !== '123456')
 
 /** A base_url on the fake whose traffic is logged under its own tag. */
 export const fakeBase = (tag: string, suffix = '') => `http://127.0.0.1:${inject('fakeServicesPort')}/t/${tag}${suffix}`
@@ -23,6 +25,7 @@ export interface Logged {
   path: string
   query: Record<string, string>
   headers: Record<string, string>
+  // biome-ignore lint/suspicious/noExplicitAny: each family's request body differs; tests read their fields directly
   body: any
 }
 
@@ -57,11 +60,27 @@ export async function connectAgent(t: Tenant, services: ServiceId[], scopes: Par
 }
 
 /** Runs a tool as the loop would, for an agent with these connectors (real D1, DOs and fetch). */
+// biome-ignore lint/suspicious/noExplicitAny: tool results are JSON of many shapes; tests read their fields directly
 export async function runTool(tool: Tool, args: unknown, t: Tenant, setup: Setup, connectors?: string[]): Promise<any> {
   const spec: RunSpec = {
-    run_id: crypto.randomUUID(), run_number: 0, org_id: t.orgId, agent_id: setup.agentId, agent_version: 1, thread_id: null, channel: 'test',
-    model: 'dev/echo', system_prompt: null, connectors: connectors ?? Object.keys(setup.creds), input: '', user_key: 'u', max_steps: 5,
-    timeout_ms: 30_000, webhook: null, budget_remaining_usd: null, schedule_id: null,
+    run_id: crypto.randomUUID(),
+    run_number: 0,
+    org_id: t.orgId,
+    agent_id: setup.agentId,
+    agent_version: 1,
+    thread_id: null,
+    channel: 'test',
+    model: 'dev/echo',
+    system_prompt: null,
+    connectors: connectors ?? Object.keys(setup.creds),
+    input: '',
+    user_key: 'u',
+    max_steps: 5,
+    timeout_ms: 30_000,
+    webhook: null,
+    budget_remaining_usd: null,
+    schedule_id: null,
+    prices: { prompt: 0, completion: 0 },
   }
   const ctx: ToolContext = { env, spec, signal: new AbortController().signal, emit: async () => undefined }
   const outcome = await tool.run(tool.input.parse(args), ctx)

@@ -23,7 +23,16 @@ export async function createCredential(db: Db, orgId: number, userId: number, in
   try {
     const [row] = await db
       .insert(credentials)
-      .values({ id, orgId, serviceName: input.serviceName, instanceId: input.instanceId, accountLabel: input.accountLabel ?? null, baseUrl: input.baseUrl ?? null, secretCiphertext, createdBy: userId })
+      .values({
+        id,
+        orgId,
+        serviceName: input.serviceName,
+        instanceId: input.instanceId,
+        accountLabel: input.accountLabel ?? null,
+        baseUrl: input.baseUrl ?? null,
+        secretCiphertext,
+        createdBy: userId,
+      })
       .returning(publicColumns)
     if (!row) throw new Error('credential insert returned no row')
     return row

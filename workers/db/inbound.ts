@@ -9,7 +9,10 @@ export async function upsertEndpoint(db: Db, row: Omit<InboundEndpointRow, 'crea
   const [saved] = await db
     .insert(inboundEndpoints)
     .values(row)
-    .onConflictDoUpdate({ target: inboundEndpoints.credentialId, set: { id: row.id, tokenHash: row.tokenHash, secretCiphertext: row.secretCiphertext, createdAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` } })
+    .onConflictDoUpdate({
+      target: inboundEndpoints.credentialId,
+      set: { id: row.id, tokenHash: row.tokenHash, secretCiphertext: row.secretCiphertext, createdAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` },
+    })
     .returning()
   if (!saved) throw new Error('inbound endpoint upsert returned no row')
   return saved
@@ -17,7 +20,10 @@ export async function upsertEndpoint(db: Db, row: Omit<InboundEndpointRow, 'crea
 
 /** Removes a credential's endpoint; false when it had none. */
 export async function deleteEndpoint(db: Db, orgId: number, credentialId: string): Promise<boolean> {
-  const gone = await db.delete(inboundEndpoints).where(and(eq(inboundEndpoints.orgId, orgId), eq(inboundEndpoints.credentialId, credentialId))).returning({ id: inboundEndpoints.id })
+  const gone = await db
+    .delete(inboundEndpoints)
+    .where(and(eq(inboundEndpoints.orgId, orgId), eq(inboundEndpoints.credentialId, credentialId)))
+    .returning({ id: inboundEndpoints.id })
   return gone.length > 0
 }
 

@@ -531,8 +531,12 @@ export const inboundEndpoints = sqliteTable(
   'inbound_endpoints',
   {
     id: text('id').primaryKey(),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
-    credentialId: text('credential_id').notNull().references(() => credentials.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    credentialId: text('credential_id')
+      .notNull()
+      .references(() => credentials.id),
     service: text('service').notNull(),
     tokenHash: text('token_hash').notNull().unique(),
     secretCiphertext: text('secret_ciphertext').notNull(),

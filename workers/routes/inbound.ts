@@ -1,20 +1,11 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import type { AppEnv } from '../app-env'
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import type { AppEnv, OrgEnv } from '../app-env'
 import { closeEndpoint, openEndpoint, receiveDelivery } from '../runtime/connectors/inbound-service'
 import { errorResponses, ErrorSchema, jsonContent } from '../schemas/common'
 import { CredentialParamsSchema } from '../schemas/credentials'
+import { HookParamsSchema, InboundEndpointSchema, InboundStoredSchema } from '../schemas/inbound'
 
 const tags = ['Inbound events']
-
-const InboundEndpointSchema = z
-  .object({
-    credential_id: z.string(),
-    service: z.string(),
-    url: z.string().openapi({ description: 'Secret URL: give it to Telegram setWebhook or a GitHub webhook. Shown once.' }),
-    secret: z.string().openapi({ description: 'Telegram secret_token / GitHub webhook secret / X-Inbound-Secret. Shown once.' }),
-    created_at: z.string(),
-  })
-  .openapi('InboundEndpoint')
 
 export const openInboundRoute = createRoute({
   method: 'post',
@@ -35,7 +26,7 @@ export const closeInboundRoute = createRoute({
 })
 
 /** Management, under /v1 (API key, org member). */
-export const inboundRoutes = new OpenAPIHono<AppEnv>()
+export const inboundRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(openInboundRoute, async (c) => {
     const { credential_id } = c.req.valid('param')
     const origin = c.env.PUBLIC_URL ?? new URL(c.req.url).origin
@@ -51,9 +42,9 @@ export const receiveInboundRoute = createRoute({
   path: '/{token}',
   tags,
   summary: 'Receive a webhook delivery (Telegram update, GitHub event…); verified, then journaled for query_events',
-  request: { params: z.object({ token: z.string().min(20).max(100).openapi({ param: { name: 'token', in: 'path' } }) }) },
+  request: { params: HookParamsSchema },
   responses: {
-    200: jsonContent(z.object({ ok: z.boolean(), id: z.string(), type: z.string() }), 'Stored'),
+    200: jsonContent(InboundStoredSchema, 'Stored'),
     401: jsonContent(ErrorSchema, 'Signature or secret token missing or wrong'),
     404: jsonContent(ErrorSchema, 'No such endpoint'),
     413: jsonContent(ErrorSchema, 'Too large'),

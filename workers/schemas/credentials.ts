@@ -12,13 +12,23 @@ export const CreateCredentialSchema = z
       .regex(/^[\w.:-]{1,128}$/, 'instance_id must be 1-128 of letters, digits, "_", ".", ":" or "-"')
       .openapi({ example: 'wb_main' }),
     account_label: z.string().max(200).nullish().openapi({ example: 'WB Seller — main' }),
-    secret: z.string().min(1).max(16_384).openapi({ description: 'Token or password in the service\'s format (README: Connectors). Stored encrypted; never returned.', example: 'wb-token-…' }),
-    base_url: z.url({ protocol: /^https?$/ }).max(2048).nullish().openapi({ description: 'Overrides the service base URL where the service allows it (self-hosted GitLab; required for http)', example: 'https://gitlab.example.com/api/v4' }),
+    secret: z.string().min(1).max(16_384).openapi({ description: "Token or password in the service's format (README: Connectors). Stored encrypted; never returned.", example: 'wb-token-…' }),
+    base_url: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .nullish()
+      .openapi({ description: 'Overrides the service base URL where the service allows it (self-hosted GitLab; required for http)', example: 'https://gitlab.example.com/api/v4' }),
   })
   .openapi('CreateCredentialRequest')
 export type CreateCredential = z.infer<typeof CreateCredentialSchema>
 /** The body in row names. */
-export const toNewCredential = (b: CreateCredential): NewCredential => ({ serviceName: b.service_name, instanceId: b.instance_id, accountLabel: b.account_label ?? null, baseUrl: b.base_url ?? null, secret: b.secret })
+export const toNewCredential = (b: CreateCredential): NewCredential => ({
+  serviceName: b.service_name,
+  instanceId: b.instance_id,
+  accountLabel: b.account_label ?? null,
+  baseUrl: b.base_url ?? null,
+  secret: b.secret,
+})
 
 export const CredentialSchema = z
   .object({

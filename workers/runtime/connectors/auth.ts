@@ -52,7 +52,12 @@ export function applyAuth(service: ServiceDescriptor, secret: string): AppliedAu
   const auth = service.auth
   // Identifiers (Ozon Client-Id, a header name) are not secret; scrubbing them would mangle bodies.
   const open = new Set(['header', ...(auth.kind === 'headers' ? (auth.public_fields ?? []) : [])])
-  const secrets = [secret, ...Object.entries(fields).filter(([k]) => !open.has(k)).map(([, v]) => v)]
+  const secrets = [
+    secret,
+    ...Object.entries(fields)
+      .filter(([k]) => !open.has(k))
+      .map(([, v]) => v),
+  ]
   if (auth.kind === 'path_prefix') return { headers: {}, pathPrefix: fill(auth.prefix, fields), secrets }
   if (auth.kind === 'header_template') return { headers: { [fields.header ?? '']: fields.value ?? '' }, pathPrefix: '', secrets }
   return { headers: Object.fromEntries(Object.entries(auth.headers).map(([k, v]) => [k, fill(v, fields)])), pathPrefix: '', secrets }

@@ -1,3 +1,4 @@
+import type { RateLimiterObject } from '../../../durable-objects/rate-limiter'
 import { createDb } from '../../db/client'
 import { grantedCredentials, secretContext, touchCredential } from '../../db/credentials'
 import { decryptSecret } from '../../lib/crypto'
@@ -65,13 +66,14 @@ export function checkScope(service: ServiceDescriptor, account: Account, mutatin
   }
 }
 
-const bucketName = (credentialId: string) => `connector:${credentialId}`
+/** The credential's token bucket: a RateLimiterObject named `connector:<credential_id>`. */
+const bucket = (env: ToolContext['env'], credentialId: string) => (env.RATE_LIMITER as DurableObjectNamespace<RateLimiterObject>).getByName(`connector:${credentialId}`)
 
 /** Takes one token from the credential's bucket (RateLimiterObject): the refusal, or undefined. */
 export async function takeToken(ctx: ToolContext, service: ServiceDescriptor, account: Account): Promise<Record<string, unknown> | undefined> {
-  const bucket = await ctx.env.RATE_LIMITER.getByName(bucketName(account.credentialId)).take(service.rate_limit_per_minute)
-  if (bucket.ok) return undefined
-  return { ok: false, error: `rate limit of ${service.rate_limit_per_minute}/min for this ${service.id} account reached`, retry_after_s: bucket.retry_after_s }
+  const taken = await bucket(ctx.env, account.credentialId).take(service.rate_limit_per_minute)
+  if (taken.ok) return undefined
+  return { ok: false, error: `rate limit of ${service.rate_limit_per_minute}/min for this ${service.id} account reached`, retry_after_s: taken.retry_after_s }
 }
 
 /** Decrypts the secret (only here), applies it, resolves the base URL and checks it with the outbound guard. */
@@ -122,7 +124,7 @@ export async function executeOperation(ctx: ToolContext, req: ExecuteRequest): P
     const wait = retryAfterSeconds(res, text)
     if (wait === undefined || wait > MAX_RETRY_WAIT_S) {
       // Later calls on this credential, from any run, wait locally instead of hitting the provider.
-      if (wait) await ctx.env.RATE_LIMITER.getByName(bucketName(account.credentialId)).pause(Math.min(wait, 3600))
+      if (wait) await bucket(ctx.env, account.credentialId).pause(Math.min(wait, 3600))
       return { ...summary, ok: false, status: 429, error: `${service.id} is rate limiting this account`, retry_after_s: wait ?? null }
     }
     await sleep(wait * 1000, ctx.signal)
@@ -193,9 +195,13 @@ async function touch(ctx: ToolContext, credentialId: string): Promise<void> {
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }, { once: true })
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer)
+        reject(signal.reason)
+      },
+      { once: true },
+    )
   })
 }

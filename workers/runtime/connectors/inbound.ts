@@ -5,7 +5,11 @@ export const INBOUND_RETENTION_DAYS = 7
 /** Larger deliveries are refused (413): Telegram updates and GitHub events are far smaller. */
 export const MAX_INBOUND_BYTES = 256 * 1024
 
-const toBase64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
+const toBase64Url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '')
 
 /** 256 random bits, URL-safe: the path token and the verification secret are each one of these. */
 export const randomToken = () => toBase64Url(crypto.getRandomValues(new Uint8Array(32)))

@@ -57,5 +57,4 @@ const CONNECTOR_BY_KEY = new Map(CONNECTORS.map((c) => [c.key, c]))
 export const getConnector = (key: string): Connector | undefined => CONNECTOR_BY_KEY.get(key)
 
 /** Services reachable through a set of connector keys (a credential is usable if its service is here). */
-export const servicesOf = (keys: readonly string[]): string[] =>
-  [...new Set(keys.flatMap((k) => CONNECTOR_BY_KEY.get(k)?.service ?? []))]
+export const servicesOf = (keys: readonly string[]): string[] => [...new Set(keys.flatMap((k) => CONNECTOR_BY_KEY.get(k)?.service ?? []))]

@@ -32,7 +32,12 @@ async function withClient<T>(ctx: ToolContext, opened: OpenedAccount, fn: (clien
   const fetch = (url: string | URL, init?: RequestInit): Promise<Response> => {
     if (init?.body != null && typeof init.body !== 'string') throw new ToolError('MCP transport sent a non-text body')
     const headers = Object.fromEntries(new Headers(init?.headers).entries())
-    return guardedFetch(ctx.env, String(url), { method: init?.method ?? 'GET', headers, ...(init?.body ? { body: init.body } : {}), ...(init?.signal ? { signal: init.signal } : {}) }, { maxRedirects: 0 })
+    return guardedFetch(
+      ctx.env,
+      String(url),
+      { method: init?.method ?? 'GET', headers, ...(init?.body ? { body: init.body } : {}), ...(init?.signal ? { signal: init.signal } : {}) },
+      { maxRedirects: 0 },
+    )
   }
   const transport = new StreamableHTTPClientTransport(new URL(opened.base), { requestInit: { headers: opened.auth.headers }, fetch })
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(TIMEOUT_MS)])

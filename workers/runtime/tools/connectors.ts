@@ -15,7 +15,7 @@ export const listServices = defineTool({
     purpose: 'List the services this agent can use now and the accounts it acts as; returns canonical service ids (a remote MCP server is mcp:<account>).',
     when: 'before the first connector_execute of a task, or when the user asks what the agent is connected to.',
     whenNot: 'to learn the operations of a service — use describe_service; to call one — use connector_execute.',
-    constraints: 'only services among the agent\'s allowed connectors with a granted credential are usable; scopes say read (non-mutating operations) and write (mutating ones).',
+    constraints: "only services among the agent's allowed connectors with a granted credential are usable; scopes say read (non-mutating operations) and write (mutating ones).",
     result: 'usable: [{service, title, accounts: [{account, label, scopes}]}]; not_connected: allowed services with no granted account (ask the user to grant one).',
   }),
   input: z.object({}),
@@ -75,7 +75,8 @@ export const connectorExecute = defineTool({
     purpose: 'Single executor for any registered service: calls one operation as one of the granted accounts and returns the status and body.',
     when: 'to read or change data in a connected service (marketplace stocks, orders, reviews; Telegram, Slack messages; GitHub/GitLab issues).',
     whenNot: 'for public web pages — use web_fetch; for services list_services does not show — ask the user to grant an account.',
-    constraints: 'operation and params exactly as describe_service gives them (validated before anything is sent); account is needed when several are granted; mutating operations need the write scope; per-account rate limits apply; bodies are cut at max_chars.',
+    constraints:
+      'operation and params exactly as describe_service gives them (validated before anything is sent); account is needed when several are granted; mutating operations need the write scope; per-account rate limits apply; bodies are cut at max_chars.',
     result: 'ok, status and body (JSON when it parses). ok false with status 4xx: fix params, do not repeat as is; retry_after_s: wait before retrying; truncated: use the pagination hint.',
   }),
   input: z.object({

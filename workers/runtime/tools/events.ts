@@ -33,7 +33,14 @@ export const queryEvents = defineTool({
     const accounts = (await grantedAccounts(db, ctx.spec.org_id, ctx.spec.agent_id, args.service ? [args.service] : services)).filter((a) => a.read)
     const byId = new Map(accounts.map((a) => [a.credentialId, a.instanceId]))
     const toIso = (s: string | undefined) => (s ? new Date(s).toISOString() : undefined)
-    const rows = await queryJournal(db, ctx.spec.org_id, { credentialIds: [...byId.keys()], service: args.service, type: args.type, since: toIso(args.since), until: toIso(args.until), limit: args.limit })
+    const rows = await queryJournal(db, ctx.spec.org_id, {
+      credentialIds: [...byId.keys()],
+      service: args.service,
+      type: args.type,
+      since: toIso(args.since),
+      until: toIso(args.until),
+      limit: args.limit,
+    })
     const events = rows.map((r) => ({
       id: r.id,
       service: r.service,

@@ -31,7 +31,12 @@ export const diadoc: ServiceDescriptor = {
           path: '/V3/GetDocuments',
           summary: 'Documents of a box by category, e.g. Any.InboundNotFinished.',
           mutating: false,
-          params: { boxId, filterCategory: query('string', 'DocumentType.DocflowStatus, e.g. Any.InboundNotFinished', { required: true }), afterIndexKey: query('string', 'Cursor'), count: query('integer', '1–100') },
+          params: {
+            boxId,
+            filterCategory: query('string', 'DocumentType.DocflowStatus, e.g. Any.InboundNotFinished', { required: true }),
+            afterIndexKey: query('string', 'Cursor'),
+            count: query('integer', '1–100'),
+          },
           pagination: 'pass the last document IndexKey as afterIndexKey.',
         },
       ],

@@ -17,7 +17,15 @@ export const telegram: ServiceDescriptor = {
       title: 'Bot methods',
       base_url: 'https://api.telegram.org',
       operations: [
-        { name: 'getMe', method: 'GET', path: '/getMe', summary: 'The bot itself (checks the token).', mutating: false, params: {}, response_example: { ok: true, result: { id: 123456, is_bot: true, username: 'shop_bot' } } },
+        {
+          name: 'getMe',
+          method: 'GET',
+          path: '/getMe',
+          summary: 'The bot itself (checks the token).',
+          mutating: false,
+          params: {},
+          response_example: { ok: true, result: { id: 123456, is_bot: true, username: 'shop_bot' } },
+        },
         {
           name: 'sendMessage',
           method: 'POST',
@@ -41,7 +49,14 @@ export const telegram: ServiceDescriptor = {
           params: { offset: body('integer', 'Last update_id + 1'), limit: body('integer', '1–100'), timeout: body('integer', 'Long-poll seconds; keep 0 here') },
           pagination: 'pass the last update_id + 1 as offset.',
         },
-        { name: 'setWebhook', method: 'POST', path: '/setWebhook', summary: 'Point the bot at an inbound endpoint (see README).', mutating: true, params: { url: body('string', 'HTTPS URL', { required: true }), secret_token: body('string', 'Sent back in X-Telegram-Bot-Api-Secret-Token') } },
+        {
+          name: 'setWebhook',
+          method: 'POST',
+          path: '/setWebhook',
+          summary: 'Point the bot at an inbound endpoint (see README).',
+          mutating: true,
+          params: { url: body('string', 'HTTPS URL', { required: true }), secret_token: body('string', 'Sent back in X-Telegram-Bot-Api-Secret-Token') },
+        },
       ],
     },
   ],

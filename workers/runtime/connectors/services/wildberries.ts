@@ -10,7 +10,8 @@ export const wildberries: ServiceDescriptor = {
   secret_format: 'the API token from the seller cabinet (Settings → API access), sent as `Authorization: <token>`',
   base_url_override: 'dev_only',
   rate_limit_per_minute: 60,
-  rate_limit_notes: 'Statistics methods allow 1 request a minute per account; content, marketplace and prices about 100 a minute; the executor keeps each account under 60 a minute and honours 429 Retry-After.',
+  rate_limit_notes:
+    'Statistics methods allow 1 request a minute per account; content, marketplace and prices about 100 a minute; the executor keeps each account under 60 a minute and honours 429 Retry-After.',
   modules: [
     {
       name: 'content',
@@ -28,7 +29,10 @@ export const wildberries: ServiceDescriptor = {
             locale: query('string', 'Language of names: ru, en, zh'),
           },
           pagination: 'cursor: pass the response cursor.updatedAt and cursor.nmID back in settings.cursor until cursor.total < limit.',
-          response_example: { cards: [{ nmID: 12345678, vendorCode: 'SKU-1', sizes: [{ chrtID: 1, skus: ['2000000000011'] }] }], cursor: { updatedAt: '2026-01-01T00:00:00Z', nmID: 12345678, total: 1 } },
+          response_example: {
+            cards: [{ nmID: 12345678, vendorCode: 'SKU-1', sizes: [{ chrtID: 1, skus: ['2000000000011'] }] }],
+            cursor: { updatedAt: '2026-01-01T00:00:00Z', nmID: 12345678, total: 1 },
+          },
         },
       ],
     },
@@ -185,13 +189,20 @@ export const wildberries: ServiceDescriptor = {
           path: '/api/v1/questions',
           summary: 'Answer a question: {"id":…, "answer":{"text":…}, "state":"wbRu"}.',
           mutating: true,
-          params: { id: body('string', 'Question id', { required: true }), answer: body('object', '{"text":"…"}', { required: true }), state: body('string', 'wbRu publishes the answer', { required: true, enum: ['wbRu', 'none'] }) },
+          params: {
+            id: body('string', 'Question id', { required: true }),
+            answer: body('object', '{"text":"…"}', { required: true }),
+            state: body('string', 'wbRu publishes the answer', { required: true, enum: ['wbRu', 'none'] }),
+          },
         },
       ],
     },
   ],
   recipes: [
     { name: 'Low stock on WB warehouses', steps: ['statistics stocks.report with dateFrom a year ago', 'group rows by supplierArticle, sum quantity', 'report SKUs under the threshold'] },
-    { name: 'Answer unanswered reviews', steps: ['feedbacks.list isAnswered=false take=50 skip=0', 'draft answers, show them to the user (message_compose)', 'feedbacks.answer for each approved one (needs write)'] },
+    {
+      name: 'Answer unanswered reviews',
+      steps: ['feedbacks.list isAnswered=false take=50 skip=0', 'draft answers, show them to the user (message_compose)', 'feedbacks.answer for each approved one (needs write)'],
+    },
   ],
 }

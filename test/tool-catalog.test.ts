@@ -106,7 +106,10 @@ describe('GET /v1/organizations/{org_id}/agents/{agent_id}/tools', () => {
     const agentId = await newAgent(t, ['ozon'])
     const allowed = await agentTools(t, agentId)
     expect(allowed.get('connector_execute')).toMatchObject({ available: false, reason: expect.stringMatching(/^no grant/) })
-    const cred = await call('POST', `/v1/organizations/${t.orgId}/credentials`, { key: t.key, body: { service_name: 'ozon', instance_id: 'main', secret: 's3cret-value' } })
+    const cred = await call('POST', `/v1/organizations/${t.orgId}/credentials`, {
+      key: t.key,
+      body: { service_name: 'ozon', instance_id: 'main', secret: '{"client_id":"1","api_key":"s3cret-value"}' },
+    })
     await call('POST', `/v1/organizations/${t.orgId}/agents/${agentId}/grants`, { key: t.key, body: { credential_id: cred.body.id } })
     const granted = await agentTools(t, agentId)
     // Granted, but its executor is not in this build: listed, never offered.

@@ -70,7 +70,7 @@ describe('tool round trips through the loop', () => {
     const slack = await startTurn(t, { message: '/tool request_form {"question":"Connect Slack","connect":"slack"}' })
     expect((await waitTurn(t, slack)).status).toBe('interrupted')
 
-    const cred = await call('POST', `/v1/organizations/${t.orgId}/credentials`, { key: t.key, body: { service_name: 'ozon', instance_id: 'main', secret: 'tok' } })
+    const cred = await call('POST', `/v1/organizations/${t.orgId}/credentials`, { key: t.key, body: { service_name: 'ozon', instance_id: 'main', secret: '{"client_id":"1","api_key":"tok"}' } })
     expect(cred.status).toBe(201)
     expect(await waitTurn(t, ozon)).toMatchObject({ status: 'success', output: `Thanks, you answered: connected: ozon (credential ${cred.body.id})` })
     expect((await waitTurn(t, slack, 1)).status).toBe('interrupted')

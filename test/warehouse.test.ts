@@ -1,9 +1,13 @@
 import { env } from 'cloudflare:workers'
-import { afterEach, describe, it } from 'vitest'
+import { describe, it } from 'vitest'
 import { createDb } from '../workers/db/client'
 import { landPayload } from '../workers/db/warehouse'
-import { pullDueDatasets, registerConnectorPull } from '../workers/runtime/warehouse'
+// The worker's cron module wires the connector executor into the warehouse (registerConnectorPull).
+import '../workers/cron'
+import { pullDueDatasets } from '../workers/runtime/warehouse'
+import { SECRETS } from './fixtures/service-secrets'
 import { call, createTenant, type Tenant } from './helpers/api'
+import { fakeBase, fakeLog } from './helpers/connectors'
 import { allEvents } from './helpers/runs'
 import { startTurn, waitTurn } from './helpers/sessions'
 
@@ -14,8 +18,6 @@ const tool = async (t: Tenant, name: string, args: object, agentId?: string) => 
 }
 const land = (t: Tenant, connector: string, key: string, payload: unknown) => landPayload(createDb(env.DB), t.orgId, connector, key, JSON.stringify(payload))
 const stocks = (items: { offer_id: string; present: number }[]) => ({ result: { items }, meta: { page: 1 } })
-
-afterEach(() => registerConnectorPull(undefined))
 
 describe('warehouse: Bronze, Silver, Gold on D1', () => {
   it('list_datasets shows what landed; describe_dataset flattens the freshest payload', async ({ expect }) => {
@@ -122,23 +124,23 @@ describe('warehouse: Bronze, Silver, Gold on D1', () => {
     const t = await createTenant('wh-pull')
     const agent = await call('POST', `/v1/organizations/${t.orgId}/agents`, { key: t.key, body: { name: 'Warehouse' } })
     await call('PUT', `/v1/organizations/${t.orgId}/agents/${agent.body.id}/connectors`, { key: t.key, body: { connector_keys: ['ozon'] } })
-    const cred = await call('POST', `/v1/organizations/${t.orgId}/credentials`, { key: t.key, body: { service_name: 'ozon', instance_id: 'main', secret: 'x' } })
+    const tag = `wh-${crypto.randomUUID().slice(0, 8)}`
+    const cred = await call('POST', `/v1/organizations/${t.orgId}/credentials`, {
+      key: t.key,
+      body: { service_name: 'ozon', instance_id: 'main', secret: JSON.stringify(SECRETS.ozon), base_url: fakeBase(tag) },
+    })
     await call('POST', `/v1/organizations/${t.orgId}/agents/${agent.body.id}/grants`, { key: t.key, body: { credential_id: cred.body.id } })
 
-    const entry = await tool(t, 'manage_dataset', { action: 'register', connector: 'ozon', dataset_key: 'stocks', operation: 'stocks.list', cadence_minutes: 60 }, agent.body.id)
+    const params = { filter: { visibility: 'ALL' }, limit: 100 }
+    const entry = await tool(t, 'manage_dataset', { action: 'register', connector: 'ozon', dataset_key: 'stocks', operation: 'stocks.list', params, cadence_minutes: 60 }, agent.body.id)
     expect(entry).toMatchObject({ connector: 'ozon', dataset_key: 'stocks', operation: 'stocks.list', cadence_minutes: 60, enabled: true, last_status: null })
     expect((await tool(t, 'manage_dataset', { action: 'register', connector: 'wildberries', dataset_key: 'x', operation: 'y' }, agent.body.id)).error).toMatch(/not allowed/)
     expect((await tool(t, 'manage_dataset', { action: 'register', connector: 'ozon', dataset_key: 'stocks', operation: 'y' }, agent.body.id)).error).toMatch(/registered already/)
 
-    const now = new Date(Date.now() + 1000)
-    await pullDueDatasets(env, now)
-    const [failed] = await tool(t, 'manage_dataset', { action: 'list' }, agent.body.id)
-    expect(failed).toMatchObject({ last_status: 'failed: the connector executor is not available in this deployment', next_pull_at: new Date(now.getTime() + 3_600_000).toISOString() })
-
-    // With an executor registered (the connector family's), the next due pull lands a payload.
-    registerConnectorPull(async (_env, e) => ({ pulled: e.operation, items: [{ sku: 'A' }] }))
-    const later = new Date(now.getTime() + 3_600_000)
+    // The cron pull goes through the connector executor: the granted account, its auth, the operation's path.
+    const later = new Date(Date.now() + 1000)
     expect(await pullDueDatasets(env, later)).toBeGreaterThanOrEqual(1)
+    expect(await fakeLog(tag)).toMatchObject([{ method: 'POST', path: '/v4/product/info/stocks', headers: { 'client-id': SECRETS.ozon.client_id, 'api-key': SECRETS.ozon.api_key }, body: params }])
     expect(await pullDueDatasets(env, later)).toBe(0)
     expect((await tool(t, 'list_datasets', {}, agent.body.id)).map((d: { dataset_key: string; payloads: number }) => [d.dataset_key, d.payloads])).toEqual([['stocks', 1]])
     expect(await tool(t, 'manage_dataset', { action: 'pause', connector: 'ozon', dataset_key: 'stocks' }, agent.body.id)).toMatchObject({ enabled: false, last_status: 'ok' })

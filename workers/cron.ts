@@ -4,13 +4,16 @@ import * as schedulesDb from './db/schedules'
 import * as runsDb from './db/runs'
 import type { Env } from './env'
 import { errorForLog } from './lib/log'
-import { pullDueDatasets } from './runtime/warehouse'
+import { pullDueDatasets, registerConnectorPull } from './runtime/warehouse'
 import { ApiError } from './errors'
 import { startScheduledRun } from './runs/schedules'
 import { INBOUND_RETENTION_DAYS } from './runtime/connectors/inbound'
+import { pullThroughConnector } from './runtime/connectors/warehouse-pull'
 import { runStub } from './runs/stubs'
 import { LEASE_MS } from './runtime/run-writer'
 
+// Warehouse pulls go through the connector executor (grants, scopes, rate limits, scrubbing).
+registerConnectorPull(pullThroughConnector)
 /** Bounds per tick, so a tick always finishes well inside the scheduled handler's time. */
 const SCHEDULES_PER_TICK = 100
 const SWEEP_PER_TICK = 100

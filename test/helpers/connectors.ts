@@ -82,7 +82,7 @@ export async function runTool(tool: Tool, args: unknown, t: Tenant, setup: Setup
     schedule_id: null,
     prices: { prompt: 0, completion: 0 },
   }
-  const ctx: ToolContext = { env, spec, signal: new AbortController().signal, emit: async () => undefined }
+  const ctx: ToolContext = { env, spec, signal: new AbortController().signal, callId: `call_${crypto.randomUUID()}`, emit: async () => undefined }
   const outcome = await tool.run(tool.input.parse(args), ctx)
   if (outcome.kind !== 'result') throw new Error(`unexpected ${outcome.kind}`)
   return JSON.parse(outcome.result)

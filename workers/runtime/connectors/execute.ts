@@ -26,6 +26,9 @@ export interface ExecuteRequest {
   max_chars: number
 }
 
+/** Who acts: a run's tool call (a ToolContext is one), or a warehouse pull on behalf of an agent. */
+export type Acting = Pick<ToolContext, 'env' | 'signal'> & { spec: Pick<ToolContext['spec'], 'org_id' | 'agent_id' | 'connectors'> }
+
 type Account = Awaited<ReturnType<typeof grantedCredentials>>[number]
 
 /** An account ready to call: the decrypted secret applied, the base URL checked by the outbound guard. */
@@ -37,7 +40,7 @@ export interface OpenedAccount {
 }
 
 /** The service, if the agent's pinned connectors reach it; otherwise the model is told plainly. */
-export function serviceFor(ctx: ToolContext, id: string): ServiceDescriptor {
+export function serviceFor(ctx: Acting, id: string): ServiceDescriptor {
   const service = getService(id)
   if (!service || !servicesOf(ctx.spec.connectors).includes(service.id)) {
     throw new ToolError(`service "${id}" is not available to this agent; list_services shows the ones it can use`)
@@ -46,7 +49,7 @@ export function serviceFor(ctx: ToolContext, id: string): ServiceDescriptor {
 }
 
 /** The granted account a call acts as: the one named, or the only one. */
-export async function chooseAccount(ctx: ToolContext, serviceId: string, requested: string | undefined): Promise<{ service: ServiceDescriptor; account: Account }> {
+export async function chooseAccount(ctx: Acting, serviceId: string, requested: string | undefined): Promise<{ service: ServiceDescriptor; account: Account }> {
   const service = serviceFor(ctx, serviceId)
   const wanted = pinnedAccount(serviceId) ?? requested
   const accounts = await grantedCredentials(createDb(ctx.env.DB), ctx.spec.org_id, ctx.spec.agent_id, service.id)
@@ -70,14 +73,14 @@ export function checkScope(service: ServiceDescriptor, account: Account, mutatin
 const bucket = (env: ToolContext['env'], credentialId: string) => (env.RATE_LIMITER as DurableObjectNamespace<RateLimiterObject>).getByName(`connector:${credentialId}`)
 
 /** Takes one token from the credential's bucket (RateLimiterObject): the refusal, or undefined. */
-export async function takeToken(ctx: ToolContext, service: ServiceDescriptor, account: Account): Promise<Record<string, unknown> | undefined> {
+export async function takeToken(ctx: Acting, service: ServiceDescriptor, account: Account): Promise<Record<string, unknown> | undefined> {
   const taken = await bucket(ctx.env, account.credentialId).take(service.rate_limit_per_minute)
   if (taken.ok) return undefined
   return { ok: false, error: `rate limit of ${service.rate_limit_per_minute}/min for this ${service.id} account reached`, retry_after_s: taken.retry_after_s }
 }
 
 /** Decrypts the secret (only here), applies it, resolves the base URL and checks it with the outbound guard. */
-export async function openAccount(ctx: ToolContext, service: ServiceDescriptor, account: Account, defaultBase: string | null): Promise<OpenedAccount> {
+export async function openAccount(ctx: Acting, service: ServiceDescriptor, account: Account, defaultBase: string | null): Promise<OpenedAccount> {
   const key = ctx.env.ENCRYPTION_KEY
   if (!key) throw new ToolError('connectors are not configured on this deployment (ENCRYPTION_KEY is missing)')
   const secret = await decryptSecret(key, account.secretCiphertext, secretContext(ctx.spec.org_id, account.credentialId))
@@ -95,7 +98,7 @@ export async function openAccount(ctx: ToolContext, service: ServiceDescriptor, 
  * descriptor, checked against the grant's scopes and the per-credential rate limit, authenticated
  * with the decrypted secret, and answered scrubbed of it and cut to max_chars.
  */
-export async function executeOperation(ctx: ToolContext, req: ExecuteRequest): Promise<Record<string, unknown>> {
+export async function executeOperation(ctx: Acting, req: ExecuteRequest): Promise<Record<string, unknown>> {
   const service = serviceFor(ctx, req.service)
   const found = findOperation(service, req.operation)
   if (!found) {
@@ -185,7 +188,7 @@ async function send(env: ToolContext['env'], request: OutboundRequest, signal: A
   }
 }
 
-async function touch(ctx: ToolContext, credentialId: string): Promise<void> {
+async function touch(ctx: Acting, credentialId: string): Promise<void> {
   const now = Date.now()
   if (now - (touched.get(credentialId) ?? 0) < TOUCH_EVERY_MS) return
   touched.set(credentialId, now)

@@ -3,10 +3,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker'
 import { guardedFetch } from '../../lib/net-guard'
-import type { ToolContext } from '../tools/types'
 import { ToolError } from '../tools/types'
 import { scrub } from './auth'
-import { checkScope, chooseAccount, type ExecuteRequest, type OpenedAccount, openAccount, takeToken } from './execute'
+import { type Acting, checkScope, chooseAccount, type ExecuteRequest, type OpenedAccount, openAccount, takeToken } from './execute'
 import { cutForModel } from './response'
 
 const TIMEOUT_MS = 30_000
@@ -25,7 +24,7 @@ interface McpTool {
 export const isMutating = (tool: McpTool): boolean => tool.annotations?.readOnlyHint !== true || tool.annotations.destructiveHint === true
 
 /** Opens a client session with the server (initialize), runs `fn`, and closes it. */
-async function withClient<T>(ctx: ToolContext, opened: OpenedAccount, fn: (client: Client) => Promise<T>): Promise<T> {
+async function withClient<T>(ctx: Acting, opened: OpenedAccount, fn: (client: Client) => Promise<T>): Promise<T> {
   // Ajv compiles schemas with new Function, which Workers refuse: validate with @cfworker/json-schema.
   const client = new Client({ name: 'agentplane', version: '1' }, { jsonSchemaValidator: new CfWorkerJsonSchemaValidator() })
   // Every request of the session goes through the outbound guard, and no redirect is followed.
@@ -53,7 +52,7 @@ async function withClient<T>(ctx: ToolContext, opened: OpenedAccount, fn: (clien
 }
 
 /** describe_service for `mcp:<account>`: the server's tools as operations. */
-export async function describeMcp(ctx: ToolContext, serviceId: string): Promise<Record<string, unknown>> {
+export async function describeMcp(ctx: Acting, serviceId: string): Promise<Record<string, unknown>> {
   const { service, account: row } = await chooseAccount(ctx, serviceId, undefined)
   checkScope(service, row, false, 'tools/list')
   const limited = await takeToken(ctx, service, row)
@@ -79,7 +78,7 @@ export async function describeMcp(ctx: ToolContext, serviceId: string): Promise<
 }
 
 /** connector_execute for `mcp:<account>`: tools/call after the scope and the tool's input schema are checked. */
-export async function executeMcp(ctx: ToolContext, req: ExecuteRequest): Promise<Record<string, unknown>> {
+export async function executeMcp(ctx: Acting, req: ExecuteRequest): Promise<Record<string, unknown>> {
   const { service, account: row } = await chooseAccount(ctx, req.service, req.account)
   const limited = await takeToken(ctx, service, row)
   if (limited) return limited

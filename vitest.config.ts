@@ -31,6 +31,19 @@ export default defineConfig(async () => {
                   // Webhook and model tests reach the fake on 127.0.0.1; every other inward form stays refused.
                   ALLOW_PRIVATE_TARGETS: '127.0.0.1',
                 },
+                // Workers AI, Browser Rendering and Containers cannot run offline: each binding is a local
+                // worker implementing its documented interface. AI: run(model, inputs) with the models'
+                // output shapes (test/fixtures/ai-stand-in.js). BROWSER: @cloudflare/puppeteer's binding
+                // protocol in front of a real headless Chromium from test/global-setup.ts
+                // (test/fixtures/browser-stand-in.js). SANDBOX: a Durable Object answering the Sandbox SDK's
+                // stub methods from a scripted table (test/fixtures/sandbox-stand-in.js).
+                serviceBindings: { AI: { name: 'ai-stand-in', entrypoint: 'AiStandIn' }, BROWSER: 'browser-stand-in' },
+                durableObjects: { SANDBOX: { className: 'SandboxStandIn', scriptName: 'sandbox-stand-in' } },
+                workers: [
+                  { name: 'ai-stand-in', modules: true, scriptPath: 'test/fixtures/ai-stand-in.js', compatibilityDate: '2026-10-01' },
+                  { name: 'sandbox-stand-in', modules: true, scriptPath: 'test/fixtures/sandbox-stand-in.js', compatibilityDate: '2026-10-01', durableObjects: { SANDBOX_STAND_IN: 'SandboxStandIn' } },
+                  { name: 'browser-stand-in', modules: true, scriptPath: 'test/fixtures/browser-stand-in.js', compatibilityDate: '2026-10-01', bindings: { CHROME_WS: inject('chromiumWs') } },
+                ],
                 // Queue messages reach the consumer at once instead of after a 1 s batch window.
                 queueConsumers: { 'agent-runs': { maxBatchTimeout: 0 }, 'webhook-deliveries': { maxBatchTimeout: 0 } },
               },

@@ -5,6 +5,8 @@ declare module 'vitest' {
     fakeOtherPort: number
     fakeSearchPort: number
     fakeServicesPort: number
+    fakeSitePort: number
+    chromiumWs: string
   }
 }
 export {}

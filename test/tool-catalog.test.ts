@@ -97,9 +97,11 @@ describe('GET /v1/organizations/{org_id}/agents/{agent_id}/tools', () => {
     const bare = await agentTools(t, await newAgent(t))
     expect(bare.get('web_fetch')).toMatchObject({ available: true, reason: null })
     expect(bare.get('render_map')).toMatchObject({ available: true })
-    expect(bare.get('generate_media')).toMatchObject({ available: false, reason: 'capability not configured: AI' })
-    expect(bare.get('browser_interact')).toMatchObject({ available: false, reason: 'capability not configured: BROWSER' })
-    expect(bare.get('sandbox_bash')).toMatchObject({ available: false, reason: 'capability not configured: SANDBOX' })
+    expect(bare.get('generate_media')).toMatchObject({ available: true, reason: null })
+    expect(bare.get('analyze_video')).toMatchObject({ available: false, reason: expect.stringMatching(/^not offered: Workers AI has no video model/) })
+    expect(bare.get('browser_interact')).toMatchObject({ available: true, reason: null })
+    expect(bare.get('sandbox_bash')).toMatchObject({ available: true, reason: null })
+    expect(bare.get('exec_command')).toMatchObject({ available: false, reason: expect.stringMatching(/^not offered: the Sandbox SDK runs processes without stdin/) })
     expect(bare.get('list_services')).toMatchObject({ available: false, reason: expect.stringMatching(/^connector not allowed/) })
     expect(bare.get('sign_document')).toMatchObject({ available: false, reason: 'connector not allowed: needs one of diadoc, sbis' })
 
@@ -133,9 +135,9 @@ describe('GET /v1/organizations/{org_id}/agents/{agent_id}/tools', () => {
 describe('descriptors are applied in the loop', () => {
   it('a tool that is not available is refused with its reason, and the run goes on', async ({ expect }) => {
     const t = await createTenant('refuse')
-    const s = await startTurn(t, { message: '/tool generate_media {"kind":"image","prompt":"tea"}' })
+    const s = await startTurn(t, { message: '/tool analyze_video {"source":"artifact:1"}' })
     expect(await waitTurn(t, s)).toMatchObject({ status: 'success' })
-    expect(JSON.parse(String(await toolResult(s.turn_id)))).toEqual({ error: 'tool "generate_media" is not available: capability not configured: AI' })
+    expect(JSON.parse(String(await toolResult(s.turn_id)))).toEqual({ error: expect.stringMatching(/^tool "analyze_video" is not available: not offered: Workers AI has no video model/) })
   })
 
   it('synthesis.prefix tags what the model reads; the event keeps the raw result', async ({ expect }) => {
@@ -234,7 +236,7 @@ describe('what the model is offered', () => {
     }
     const sent = stats.requests.find((r) => r.user === marker)?.tools.map((x) => x.function) ?? []
     expect(sent.map((f) => f.name).sort()).toEqual([...available].sort())
-    expect(sent.map((f) => f.name)).not.toContain('generate_media')
+    expect(sent.map((f) => f.name)).not.toContain('analyze_video')
     const memory = sent.find((f) => f.name === 'manage_memory')
     expect(memory?.description).toContain('Когда НЕ использовать: for temporary notes of this task; to read — use read_memory.')
     expect(memory?.parameters.required).toEqual(['action', 'path'])

@@ -20,6 +20,7 @@ import { agentAccessRoutes } from './routes/agent-access'
 import { agentRoutes } from './routes/agents'
 import { codegenRoutes } from './routes/codegen'
 import { credentialRoutes } from './routes/credentials'
+import { artifactRoutes } from './routes/artifacts'
 import { documentRoutes } from './routes/documents'
 import { inboundHookRoutes, inboundRoutes } from './routes/inbound'
 import { instanceRoutes } from './routes/instances'
@@ -61,6 +62,7 @@ function v1App() {
   v1.route('/', toolRoutes)
   v1.route('/', documentRoutes)
   v1.route('/', searchSettingsRoutes)
+  v1.route('/', artifactRoutes)
   return v1
 }
 

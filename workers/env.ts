@@ -1,4 +1,10 @@
-/** The slice of the `AI` binding the workers-ai adapter uses. */
+import type { SandboxNamespace } from './runtime/sandbox'
+
+/**
+ * The slice of the `AI` binding (developers.cloudflare.com/workers-ai/configuration/bindings) the
+ * runtime uses: `run(model, inputs)` answers a model's documented output (JSON, a byte stream for
+ * images, an SSE stream with `stream: true`).
+ */
 export interface AiBinding {
   run(model: string, input: Record<string, unknown>): Promise<unknown>
 }
@@ -39,6 +45,10 @@ export interface Env {
   SEARCH_API_KEY?: string
   /** R2 bucket of uploaded documents; without it the documents API answers 501 and the tool is unavailable. */
   FILES?: R2Bucket
-  /** `workers-ai/*` models: add `[ai] binding = "AI"` to wrangler.toml on deploy (not used offline). */
+  /** Workers AI: `workers-ai/*` models and the media tools; `[ai] binding = "AI"` on deploy (not used offline). */
   AI?: AiBinding
+  /** Browser Rendering for browser_interact: `[browser] binding = "BROWSER"` (not used offline). */
+  BROWSER?: Fetcher
+  /** Sandbox containers for the code tools: the `Sandbox` Durable Object of `@cloudflare/sandbox` (see README). */
+  SANDBOX?: SandboxNamespace
 }

@@ -62,3 +62,15 @@ export async function grantedServices(db: Db, agentId: string): Promise<string[]
   const rows = await db.selectDistinct({ service: credentials.serviceName }).from(grants).innerJoin(credentials, eq(credentials.id, grants.credentialId)).where(eq(grants.agentId, agentId))
   return rows.map((r) => r.service)
 }
+
+/** The sealed secret of a credential of `service` granted to the agent with `scope`, if any (the oldest grant wins). */
+export async function grantedCredential(db: Db, orgId: number, agentId: string, service: string, scope: 'read' | 'write'): Promise<{ id: string; secretCiphertext: string } | undefined> {
+  const [row] = await db
+    .select({ id: credentials.id, secretCiphertext: credentials.secretCiphertext })
+    .from(grants)
+    .innerJoin(credentials, eq(credentials.id, grants.credentialId))
+    .where(and(eq(grants.agentId, agentId), eq(credentials.orgId, orgId), eq(credentials.serviceName, service), scope === 'read' ? eq(grants.scopeRead, true) : eq(grants.scopeWrite, true)))
+    .orderBy(asc(grants.createdAt))
+    .limit(1)
+  return row
+}

@@ -18,7 +18,12 @@ export const ToolSchema = z
     synthesis: z.object({ prefix: z.string() }),
     examples: z.array(z.record(z.string(), z.unknown())),
     schema_overrides: z.object({ require_fields: z.array(z.string()), strip_null_fields: z.array(z.string()) }),
-    requires: z.object({ capability: z.enum(CAPABILITIES).optional(), connector: z.boolean().optional(), grant: z.boolean().optional(), connector_keys: z.array(z.string()).optional() }),
+    requires: z.object({
+      capability: z.union([z.enum(CAPABILITIES), z.array(z.enum(CAPABILITIES))]).optional(),
+      connector: z.boolean().optional(),
+      grant: z.boolean().optional(),
+      connector_keys: z.array(z.string()).optional(),
+    }),
     implemented: z.boolean().openapi({ description: 'This deployment has an executor for it' }),
     parameters: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'JSON Schema the model is sent (schema_overrides applied); null when not implemented' }),
   })

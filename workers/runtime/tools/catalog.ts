@@ -9,17 +9,26 @@ import { servicesOf } from '../connectors'
 import { searchConfig } from '../search'
 import type { ToolSpec } from '../models/types'
 import { messageCompose, renderMap, renderVisual } from './artifacts'
+import { browserInteract } from './browser'
+import { bslCheck } from './bsl'
 import { documentsTool } from './documents'
 import { connectorExecute, describeService, listServices } from './connectors'
 import { queryEvents } from './events'
 import { signDocument } from './sign'
+import { editImage } from './edit-image'
+import { generateMedia } from './generate-media'
+import { gitClone } from './git'
 import { exitTool, requestForm } from './interaction'
 import { manageMemory, readMemory } from './memory'
 import { webSearch, yandexImageSearch } from './search'
 import { manageSkill, readSkill, skillSearch } from './skills'
+import { replExecute } from './repl'
+import { editFile, sandboxBash } from './sandbox'
 import { runSubagent } from './subagents'
 import { manageTask, queryTasks, taskRuntime } from './tasks'
+import { transcribe } from './transcribe'
 import { type AccessContext, BLOCK_LABELS, type Capability, type DescriptionBlocks, type Tool, type ToolDescriptor, ToolDescriptorSchema } from './types'
+import { analyzeImage, ocr } from './vision'
 import { describeDataset, listDatasets, manageDataset, manageGold, manageSilver } from './warehouse'
 import { webFetch } from './web-fetch'
 
@@ -56,7 +65,30 @@ const EXECUTORS: Record<string, Tool> = {
   connector_execute: connectorExecute,
   query_events: queryEvents,
   sign_document: signDocument,
+  generate_media: generateMedia,
+  analyze_image: analyzeImage,
+  ocr,
+  transcribe,
+  browser_interact: browserInteract,
+  sandbox_bash: sandboxBash,
+  edit_file: editFile,
+  edit_image: editImage,
+  git_clone: gitClone,
+  bsl_check: bslCheck,
+  repl_execute: replExecute,
 } as Record<string, Tool>
+
+/**
+ * Tools this build deliberately does not offer, with the reason the catalog shows instead of
+ * `not implemented in this deployment`.
+ */
+const NOT_OFFERED: Record<string, string> = {
+  analyze_video: 'not offered: Workers AI has no video model, and sampling frames needs a video decoder a Worker does not have (a Gemini Files API provider is not configured in this build)',
+  exec_command: 'not offered: the Sandbox SDK runs processes without stdin, and PTY sessions over its terminal WebSocket are not wired in this build; use sandbox_bash',
+  write_stdin: 'not offered: the Sandbox SDK runs processes without stdin, and PTY sessions over its terminal WebSocket are not wired in this build; use sandbox_bash',
+  open_pull_request: 'not offered: pushing a branch and the GitHub/GitLab pull-request calls are not wired in this build',
+  publish_app: 'not offered: no publishing target (the apps domain and its hosting) is configured in this build',
+}
 
 export interface CatalogEntry {
   name: string
@@ -123,7 +155,8 @@ export type Availability = { available: true } | { available: false; reason: str
 /** Why a tool cannot be used by this agent in this deployment, checked in this order. */
 export function availability(entry: CatalogEntry, access: AccessContext): Availability {
   const { requires } = entry.descriptor
-  if (requires.capability && !hasCapability(access, requires.capability)) return { available: false, reason: `capability not configured: ${requires.capability}` }
+  const missing = [requires.capability ?? []].flat().find((c) => !hasCapability(access, c))
+  if (missing) return { available: false, reason: `capability not configured: ${missing}` }
   if (requires.connector && access.connectors.length === 0) return { available: false, reason: 'connector not allowed: the agent allows no connectors' }
   const keys = requires.connector_keys?.filter((k) => access.connectors.includes(k))
   if (requires.connector_keys && !keys?.length) return { available: false, reason: `connector not allowed: needs one of ${requires.connector_keys.join(', ')}` }
@@ -131,7 +164,7 @@ export function availability(entry: CatalogEntry, access: AccessContext): Availa
     const services = keys ? servicesOf(keys) : servicesOf(access.connectors)
     if (!services.some((s) => access.grantedServices.includes(s))) return { available: false, reason: 'no grant: no credential is granted to the agent for its connectors' }
   }
-  if (!entry.executor) return { available: false, reason: 'not implemented in this deployment' }
+  if (!entry.executor) return { available: false, reason: NOT_OFFERED[entry.name] ?? 'not implemented in this deployment' }
   return { available: true }
 }
 

@@ -30,7 +30,8 @@ export const ToolDescriptorSchema = z.strictObject({
   schema_overrides: z.strictObject({ require_fields: z.array(z.string()).default([]), strip_null_fields: z.array(z.string()).default([]) }),
   requires: z
     .strictObject({
-      capability: z.enum(CAPABILITIES).optional(),
+      /** One binding, or several that must all be bound (media tools need AI and FILES). */
+      capability: z.union([z.enum(CAPABILITIES), z.array(z.enum(CAPABILITIES)).min(1)]).optional(),
       /** The agent allows at least one connector. */
       connector: z.boolean().optional(),
       /** The agent has a credential granted. */

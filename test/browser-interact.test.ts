@@ -110,6 +110,20 @@ describe('browser_interact on Browser Rendering (stand-in in front of headless C
     await strict.act({ action: 'close' })
   })
 
+  it('a clicked link or a redirect to a refused target is blocked in the browser, not followed', async ({ expect }) => {
+    const t = await createTenant('browser-guard')
+    const b = browserFor(t.orgId)
+    const links = await b.act({ action: 'navigate', url: site('/links') })
+    const clicked = await b.act({ action: 'click', ref: refOf(links.page, 'Inward') })
+    expect(clicked.page?.text ?? '').not.toContain('leaked ordered')
+    expect(clicked.page?.title).not.toBe('Order placed')
+    const redirected = await b.act({ action: 'navigate', url: site('/redirect') })
+    expect(redirected).toEqual({ error: expect.stringMatching(/^navigate failed: net::ERR_BLOCKED_BY_CLIENT/) })
+    // Control: the same page under the allowed address opens.
+    expect((await b.act({ action: 'navigate', url: site('/order?name=allowed') })).page?.text).toContain('allowed ordered')
+    await b.act({ action: 'close' })
+  })
+
   it('an expired session is replaced by a new one, and the model is told', async ({ expect }) => {
     const t = await createTenant('browser-expired')
     const b = browserFor(t.orgId)

@@ -79,6 +79,13 @@ const jsonOrNull = <T>(v: SqlStorageValue): T | null => (v === null ? null : jso
 
 export class RunStore {
   readonly #exec: Exec
+  /** The spec never changes after init and is read on every call: parsed once, frozen so no caller can change the shared copy. */
+  #spec: { raw: string; parsed: RunSpec } | undefined
+
+  #specOf(raw: string): RunSpec {
+    if (this.#spec?.raw !== raw) this.#spec = { raw, parsed: deepFreeze(json<RunSpec>(raw)) }
+    return this.#spec.parsed
+  }
 
   constructor(sql: SqlStorage) {
     this.#exec = openStore(sql, MIGRATIONS)
@@ -93,7 +100,7 @@ export class RunStore {
     const r = this.#exec<RawRun>('SELECT * FROM run WHERE id = 1').toArray()[0]
     if (!r) return undefined
     return {
-      spec: json<RunSpec>(r.spec ?? null),
+      spec: this.#specOf(String(r.spec)),
       status: String(r.status) as RunStatus,
       output: r.output === null ? null : String(r.output),
       error: jsonOrNull(r.error ?? null),
@@ -215,4 +222,12 @@ export class RunStore {
     const rows = this.#exec<{ tool_call_id: string; result: string }>('SELECT tool_call_id, result FROM tool_results').toArray()
     return Object.fromEntries(rows.map((r) => [r.tool_call_id, r.result]))
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v)
+    Object.freeze(value)
+  }
+  return value
 }

@@ -79,16 +79,19 @@ const jsonOrNull = <T>(v: SqlStorageValue): T | null => (v === null ? null : jso
 
 export class RunStore {
   readonly #exec: Exec
-  /** The spec never changes after init and is read on every call: parsed once, frozen so no caller can change the shared copy. */
-  #spec: { raw: string; parsed: RunSpec } | undefined
-
-  #specOf(raw: string): RunSpec {
-    if (this.#spec?.raw !== raw) this.#spec = { raw, parsed: deepFreeze(json<RunSpec>(raw)) }
-    return this.#spec.parsed
-  }
+  /**
+   * The run row, read by nearly every call of the RunObject: kept parsed until this store writes
+   * again (every write goes through #exec, and any statement but a SELECT drops it). Frozen, so no
+   * caller can change the shared copy; a store made after deleteAll starts empty.
+   */
+  #row: RunRow | undefined
 
   constructor(sql: SqlStorage) {
-    this.#exec = openStore(sql, MIGRATIONS)
+    const exec = openStore(sql, MIGRATIONS)
+    this.#exec = (<T extends Record<string, SqlStorageValue>>(query: string, ...args: SqlStorageValue[]) => {
+      if (!query.startsWith('SELECT')) this.#row = undefined
+      return exec<T>(query, ...args)
+    }) as Exec
   }
 
   init(spec: RunSpec, createdAt: string, deadlineMs: number): boolean {
@@ -97,10 +100,16 @@ export class RunStore {
   }
 
   get(): RunRow | undefined {
+    if (this.#row) return this.#row
     const r = this.#exec<RawRun>('SELECT * FROM run WHERE id = 1').toArray()[0]
     if (!r) return undefined
+    this.#row = deepFreeze(this.#parse(r))
+    return this.#row
+  }
+
+  #parse(r: RawRun): RunRow {
     return {
-      spec: this.#specOf(String(r.spec)),
+      spec: json<RunSpec>(r.spec ?? null),
       status: String(r.status) as RunStatus,
       output: r.output === null ? null : String(r.output),
       error: jsonOrNull(r.error ?? null),

@@ -1,13 +1,19 @@
-import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, it } from 'vitest'
 import { createTenant, env } from './helpers/api'
 import { allEvents, d1Writes, deliver, deltas, run, until } from './helpers/runs'
 import { startTurn, waitTurn } from './helpers/sessions'
 
-const expireLease = (runId: string) =>
-  runInDurableObject(env.RUNS.getByName(runId), (_, state) => {
-    state.storage.sql.exec('UPDATE run SET lease_expires_ms = 0')
+/**
+ * Time passing for the lease, written straight into the object's storage; the object is then evicted
+ * so it reads its row afresh (it keeps the row in memory between its own writes).
+ */
+async function expireLease(runId: string, extra = '') {
+  await runInDurableObject(env.RUNS.getByName(runId), (_, state) => {
+    state.storage.sql.exec(`UPDATE run SET lease_expires_ms = 0${extra}`)
   })
+  await evictDurableObject(env.RUNS.getByName(runId))
+}
 
 describe('queue delivery', () => {
   it('a duplicate delivery while the run is leased is retried, not run twice', async ({ expect }) => {
@@ -75,9 +81,7 @@ describe('queue delivery', () => {
       () => allEvents(s.turn_id),
       (e) => deltas(e).length === 1,
     )
-    await runInDurableObject(env.RUNS.getByName(s.turn_id), (_, state) => {
-      state.storage.sql.exec('UPDATE run SET lease_expires_ms = 0, wakes = 5')
-    })
+    await expireLease(s.turn_id, ', wakes = 5')
     await runDurableObjectAlarm(env.RUNS.getByName(s.turn_id))
     const snap = await run(s.turn_id).snapshot()
     expect(snap).toMatchObject({ status: 'error', error: { code: 'abandoned' } })

@@ -1,4 +1,4 @@
-import { runInDurableObject } from 'cloudflare:test'
+import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { describe, it } from 'vitest'
 import { admin, call, createTenant, env } from './helpers/api'
 import { tickAt } from './helpers/cron'
@@ -21,6 +21,8 @@ describe('stuck-run sweeper (cron)', () => {
       state.storage.sql.exec('UPDATE run SET lease_expires_ms = 0')
       await state.storage.deleteAlarm()
     })
+    // The object keeps its row in memory between its own writes: evicted, it reads the one written here.
+    await evictDurableObject(env.RUNS.getByName(s.turn_id))
     await env.DB.prepare("UPDATE runs SET created_at = '2020-01-01T00:00:00.000Z' WHERE id = ?").bind(s.turn_id).run()
     await tickAt(now())
     expect((await waitTurn(t, s)).status).toBe('success')

@@ -10,6 +10,7 @@ import { findOperation, getService, pinnedAccount, servicesOf } from './index'
 import { paramsSchema } from './params'
 import { cutForModel, readCapped, retryAfterSeconds } from './response'
 import type { Operation, ServiceDescriptor } from './types'
+import { sleep } from '../../lib/sleep'
 
 const TIMEOUT_MS = 30_000
 /** A provider 429 asking for at most this long is waited out once; longer waits go back to the model. */
@@ -193,18 +194,4 @@ async function touch(ctx: Acting, credentialId: string): Promise<void> {
   if (now - (touched.get(credentialId) ?? 0) < TOUCH_EVERY_MS) return
   touched.set(credentialId, now)
   await touchCredential(createDb(ctx.env.DB), credentialId, new Date(now).toISOString())
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer)
-        reject(signal.reason)
-      },
-      { once: true },
-    )
-  })
 }

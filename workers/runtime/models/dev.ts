@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../runs/types'
 import { ModelError, type ModelChunk, type ModelProvider, type ModelRequest } from './types'
+import { sleep } from '../../lib/sleep'
 
 /**
  * The built-in deterministic model: offline, free of randomness, and steerable by directives in
@@ -84,18 +85,4 @@ function replyFor(last: ChatMessage | undefined, messages: ChatMessage[], d: Map
 function usage(messages: ChatMessage[], completion: number) {
   const prompt = messages.reduce((n, m) => n + (m.content ?? '').split(/\s+/).filter(Boolean).length, 0)
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer)
-        reject(signal.reason)
-      },
-      { once: true },
-    )
-  })
 }

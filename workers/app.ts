@@ -121,6 +121,9 @@ export function dialectDocuments() {
   ).map(([prefix, app]) => ({ prefix, document: app.getOpenAPI31Document({ openapi: '3.1.0', info }) }))
 }
 
+/** Paths that belong to a dialect: an unknown one is that dialect's 404, never a static file. */
+const API_PREFIX = /^\/(v1|acp|api|admin|mcp|hooks)(\/|$)/
+
 export function createApp() {
   const app = new Hono<AppEnv>()
   app.use(requestId())
@@ -158,8 +161,14 @@ export function createApp() {
   app.route('/mcp', mcpApp())
   app.route('/hooks', hooksApp())
   // Sub-apps' notFound is not consulted when mounted, so unknown paths answer here, in the shape of the dialect whose prefix they carry.
-  app.notFound((c) => {
+  app.notFound(async (c) => {
     const path = new URL(c.req.url).pathname
+    // The worker runs first (`run_worker_first`: no asset lookup in front of every API call); what no
+    // route answers outside the API prefixes may be a file of the console or the docs bundle.
+    if (c.env.ASSETS && (c.req.method === 'GET' || c.req.method === 'HEAD') && !API_PREFIX.test(path)) {
+      const asset = await c.env.ASSETS.fetch(c.req.raw)
+      if (asset.status !== 404) return asset
+    }
     const mapper = path.startsWith('/acp/') ? acpErrors : path.startsWith('/api/v2/') ? problemDetails : fastapiErrors
     return mapper(new ApiError('not_found', `No route for ${c.req.method} ${path}`), c)
   })

@@ -47,6 +47,8 @@ export interface Env {
   FILES?: R2Bucket
   /** Workers AI: `workers-ai/*` models and the media tools; `[ai] binding = "AI"` on deploy (not used offline). */
   AI?: AiBinding
+  /** The console and the docs bundle (`[assets]`); the worker runs first and hands them what no route answers. */
+  ASSETS?: Fetcher
   /** Browser Rendering for browser_interact: `[browser] binding = "BROWSER"` (not used offline). */
   BROWSER?: Fetcher
   /** Sandbox containers for the code tools: the `Sandbox` Durable Object of `@cloudflare/sandbox` (see README). */

@@ -26,6 +26,11 @@ const RULES = [
     'a Durable Object imports nothing from routes/, runtime/ or webhooks/ (pin what it needs into the run spec)',
   (from, to, typeOnly) => under(from, 'workers/runs') && under(to, 'durable-objects') && !typeOnly && 'runs/ never imports Durable Object values (types only: stubs are derived from the classes)',
   (from, to) => under(from, 'workers/db') && under(to, 'workers/schemas') && 'db/ never imports schemas/ (the dialect maps API shapes to rows)',
+  (from, to, typeOnly) =>
+    under(from, 'workers/db') &&
+    !(typeOnly && to === 'workers/runs/types.ts') &&
+    ['workers/routes', 'workers/runs', 'workers/runtime', 'workers/webhooks'].find((d) => under(to, d)) &&
+    'db/ is the bottom layer: it imports nothing from routes/, runs/, runtime/ or webhooks/ (callers pass what it needs; type imports of runs/types.ts, the engine types, excepted)',
   (from, to) => under(from, 'workers/routes') && to === 'workers/runs/stubs.ts' && 'a dialect never calls a stub: it calls the service (workers/runs/)',
   (from, to) => under(from, 'workers/routes') && under(to, 'durable-objects') && 'a dialect never imports a Durable Object',
 ]

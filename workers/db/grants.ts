@@ -1,7 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
-import { servicesOf } from '../runtime/connectors'
 import type { AgentRow } from './agents'
 import { getCredential } from './credentials'
 import { isUniqueViolation } from './errors'
@@ -10,10 +9,10 @@ import { credentials, grants } from './schema'
 
 export type GrantRow = typeof grants.$inferSelect
 
-/** Grants a credential to an agent; its service must be reachable through the agent's connectors. */
-export async function createGrant(db: Db, agent: AgentRow, credentialId: string, scopes: { read: boolean; write: boolean }) {
+/** Grants a credential to an agent; its service must be among `reachable`, the services of the agent's connectors. */
+export async function createGrant(db: Db, agent: AgentRow, reachable: readonly string[], credentialId: string, scopes: { read: boolean; write: boolean }) {
   const credential = await getCredential(db, agent.orgId, credentialId)
-  if (!servicesOf(agent.connectors).includes(credential.serviceName)) {
+  if (!reachable.includes(credential.serviceName)) {
     throw ApiError.invalid(
       ['body', 'credential_id'],
       `Credential service "${credential.serviceName}" is not among the agent's allowed connectors; add it with PUT …/connectors first`,
@@ -42,9 +41,8 @@ export async function deleteGrant(db: Db, agent: AgentRow, grantId: string): Pro
   if (!row) throw ApiError.notFound('Grant')
 }
 
-/** After the allowed connectors shrink, grants to credentials no connector reaches are revoked. */
-export async function revokeGrantsOutside(db: Db, agent: AgentRow): Promise<void> {
-  const services = servicesOf(agent.connectors)
+/** After the allowed connectors shrink, grants to credentials of services outside `services` are revoked. */
+export async function revokeGrantsOutside(db: Db, agent: AgentRow, services: readonly string[]): Promise<void> {
   await db.run(sql`DELETE FROM grants WHERE agent_id = ${agent.id} AND credential_id IN (
     SELECT id FROM credentials WHERE org_id = ${agent.orgId}
     ${

@@ -68,7 +68,7 @@ export const agentAccessRoutes = new OpenAPIHono<OrgEnv>()
     if (issues.length) throw new ApiError('invalid', 'Unknown connector keys', issues)
     const current = await agents.getCustomAgent(c.var.db, c.var.orgId, c.req.valid('param').agent_id)
     const row = await agents.setConnectors(c.var.db, current, keys)
-    await grants.revokeGrantsOutside(c.var.db, row)
+    await grants.revokeGrantsOutside(c.var.db, row, servicesOf(row.connectors))
     return c.json(toAgent(row), 200)
   })
   .openapi(availableCredentialsRoute, async (c) => {
@@ -96,7 +96,7 @@ export const agentAccessRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(createGrantRoute, async (c) => {
     const { credential_id, scopes } = c.req.valid('json')
     const agent = await agents.getCustomAgent(c.var.db, c.var.orgId, c.req.valid('param').agent_id)
-    const row = await grants.createGrant(c.var.db, agent, credential_id, scopes ?? { read: true, write: true })
+    const row = await grants.createGrant(c.var.db, agent, servicesOf(agent.connectors), credential_id, scopes ?? { read: true, write: true })
     return c.json(toGrant(row), 201)
   })
   .openapi(deleteGrantRoute, async (c) => {

@@ -5,7 +5,7 @@
 // --persist-to` keeps it, so `npm start` and `npm run dev` (wrangler dev) share one local database.
 // Cron triggers fire every minute here; wrangler dev only fires them on /cdn-cgi/local/scheduled.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
 import wrangler from 'wrangler'
@@ -49,7 +49,7 @@ function varOverrides(vars) {
 function bundleModules() {
   const typeOf = (file) => (/\.m?js$/.test(file) ? 'ESModule' : file.endsWith('.wasm') ? 'CompiledWasm' : file.endsWith('.bin') ? 'Data' : 'Text')
   const files = readdirSync(outdir).filter((f) => f !== 'README.md' && !f.endsWith('.map'))
-  return ['index.js', ...files.filter((f) => f !== 'index.js')].map((f) => ({ type: typeOf(f), path: join(outdir, f) }))
+  return [DIRECT_ENTRY, ...files.filter((f) => f !== DIRECT_ENTRY)].map((f) => ({ type: typeOf(f), path: join(outdir, f) }))
 }
 
 // A fresh build directory: hashed module names change with their content.
@@ -60,6 +60,28 @@ execFileSync('wrangler', ['deploy', '--dry-run', '--outdir', outdir, '--config',
   cwd: root,
   stdio: ['ignore', 'ignore', 'inherit'],
 })
+
+/**
+ * The main module Miniflare loads: the bundle as it is, plus a named entrypoint for the client socket.
+ * With [assets], Miniflare routes a socket's default entrypoint through its assets RPC proxy and router
+ * workers (two more isolates per request); a named one reaches the worker directly. The worker already
+ * runs first and serves /console and /docs from env.ASSETS itself (run_worker_first), so nothing changes
+ * for a client. On Cloudflare the router is part of the platform: no such hop to skip.
+ */
+const DIRECT_ENTRY = 'direct-entry.mjs'
+writeFileSync(
+  join(outdir, DIRECT_ENTRY),
+  `import { WorkerEntrypoint } from 'cloudflare:workers'
+import worker from './index.js'
+export * from './index.js'
+export default worker
+export class DirectHttp extends WorkerEntrypoint {
+  fetch(request) {
+    return worker.fetch(request, this.env, this.ctx)
+  }
+}
+`,
+)
 
 const { workerOptions } = wrangler.unstable_getMiniflareWorkerOptions(join(root, 'wrangler.toml'))
 const { modulesRules: _rules, rootPath: _root, ...worker } = workerOptions
@@ -82,7 +104,7 @@ const mf = new Miniflare(
         bindings: { ...workerOptions.bindings, ...devVars(), ...varOverrides(workerOptions.bindings) },
         // Clients reach the worker on a socket of its own, skipping Miniflare's entry worker: half the
         // hops of a request, and the throughput of a bare `workerd serve`.
-        unsafeDirectSockets: [{ host: '127.0.0.1', port }],
+        unsafeDirectSockets: [{ host: '127.0.0.1', port, entrypoint: 'DirectHttp' }],
       },
     ],
   }),

@@ -4,6 +4,7 @@ import { hasEnabledEndpoint } from '../workers/db/webhooks'
 import type { Env } from '../workers/env'
 import { threadStub } from '../workers/runs/stubs'
 import { eventOf, type RunMessage, type WebhookMessage } from '../workers/runs/messages'
+import { freshContext } from '../workers/runs/types'
 import type { OutboxItem, RunRow, RunStore } from './run-store'
 import { toSnapshot } from './run-snapshot'
 
@@ -55,7 +56,10 @@ async function syncThread(env: Env, store: RunStore, run: RunRow): Promise<void>
 async function notifyOrgWebhooks(env: Env, run: RunRow): Promise<void> {
   const event = eventOf(run.status)
   if (!event) return
-  if (await hasEnabledEndpoint(createDb(env.DB), run.spec.org_id)) await env.WEBHOOK_QUEUE.send({ kind: 'event', org_id: run.spec.org_id, run_id: run.spec.run_id, event } satisfies WebhookMessage)
+  // Whether the org has an endpoint was read in the run's creation batch; trusted for a few seconds
+  // (an endpoint created in those seconds misses this run's events), then read again.
+  const hooks = freshContext(run.spec)?.org_hooks ?? (await hasEnabledEndpoint(createDb(env.DB), run.spec.org_id))
+  if (hooks) await env.WEBHOOK_QUEUE.send({ kind: 'event', org_id: run.spec.org_id, run_id: run.spec.run_id, event } satisfies WebhookMessage)
 }
 
 /**

@@ -26,6 +26,8 @@ export const WAKE_AFTER_MS = 60_000
 /** After this many wakes without progress the run fails instead of looping forever. */
 export const MAX_WAKES = 5
 const OUTBOX_RETRY_MS = 5_000
+/** How long D1 may show a claimed run as pending: a run that ends sooner is written once. */
+export const RUNNING_SYNC_MS = 1_000
 /** Consecutive transient model failures of one step before the run fails `upstream_unavailable`. */
 export const MAX_STEP_FAILURES = 5
 /** Re-queue waits: 1 s, 2 s, 4 s, 8 s… capped at 60 s (a longer Retry-After wins). */
@@ -89,7 +91,9 @@ export class RunObject extends DurableObject<Env> {
     if (run.status === 'pending') {
       this.#transition(run, 'running', { started_at: nowIso(), started_ms: now, deadline_ms: now + run.spec.timeout_ms })
     }
-    await this.#afterChange()
+    // The D1 row learns "running" from the alarm RUNNING_SYNC_MS later, unless the run has ended by
+    // then and its final write carries everything: a short run costs one D1 write, not two.
+    await this.#afterChange(['d1'])
     const cp = this.#store.checkpoint()
     return {
       ok: true,
@@ -379,13 +383,17 @@ export class RunObject extends DurableObject<Env> {
     if (terminal) this.#hub.closeAll()
   }
 
-  /** Delivers the outbox; what fails stays for the alarm. Then re-arms the one alarm. */
-  async #afterChange(): Promise<void> {
+  /** Delivers the outbox (but `hold`, left for the alarm); what fails stays for the alarm. Then re-arms the one alarm. */
+  async #afterChange(hold: readonly OutboxItem[] = []): Promise<void> {
     this.#owed = false
     const run = this.#store.get()
     if (!run) return
     const left: OutboxItem[] = []
     for (const item of run.outbox) {
+      if (hold.includes(item)) {
+        left.push(item)
+        continue
+      }
       try {
         await this.#deliver(item, run)
       } catch (err) {
@@ -394,7 +402,7 @@ export class RunObject extends DurableObject<Env> {
       }
     }
     if (left.length !== run.outbox.length) this.#store.update({ outbox: JSON.stringify(left) })
-    await this.#schedule()
+    await this.#schedule(left.some((item) => hold.includes(item)) ? RUNNING_SYNC_MS : OUTBOX_RETRY_MS)
     // Waiters wake after the D1 write: whoever returns from wait() reads the new state everywhere.
     for (const waiter of this.#waiters) waiter()
   }
@@ -403,11 +411,11 @@ export class RunObject extends DurableObject<Env> {
     await deliverOutboxItem(this.env, this.#store, item, run)
   }
 
-  async #schedule(): Promise<void> {
+  async #schedule(outboxInMs = OUTBOX_RETRY_MS): Promise<void> {
     const run = this.#store.get()
     if (!run) return
     const times: number[] = []
-    if (run.outbox.length > 0) times.push(Date.now() + OUTBOX_RETRY_MS)
+    if (run.outbox.length > 0) times.push(Date.now() + outboxInMs)
     if (run.status === 'running' && run.started_ms !== null) times.push(run.deadline_ms)
     if (run.status === 'running' || run.status === 'pending') {
       if (run.lease_owner !== null) times.push(run.lease_expires_ms + 1)

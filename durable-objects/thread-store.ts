@@ -42,10 +42,6 @@ export class ThreadStore {
       .map((r) => ({ thread_id: r.thread_id, status: r.status as ThreadStatus, active_run: r.active_run, ephemeral: r.ephemeral === 1, last_output: r.last_output }))[0]
   }
 
-  setEphemeral(): void {
-    this.#exec('UPDATE thread SET ephemeral = 1 WHERE id = 1')
-  }
-
   set(status: ThreadStatus, activeRun: string | null): void {
     this.#exec('UPDATE thread SET status = ?, active_run = ? WHERE id = 1', status, activeRun)
   }

@@ -25,9 +25,8 @@ export class ThreadObject extends DurableObject<Env> {
    * The first run of a new thread (already queued by its creator): it is the active run. Its D1
    * row was inserted as busy in the run's own batch, so there is nothing to mirror.
    */
-  begin(threadId: string, runId: string, ephemeral: boolean): void {
+  begin(threadId: string, runId: string): void {
     this.#store.ensure(threadId)
-    if (ephemeral) this.#store.setEphemeral()
     this.#store.set('busy', runId)
   }
 
@@ -90,6 +89,7 @@ export class ThreadObject extends DurableObject<Env> {
       return
     }
     if (change.status === 'success') this.#store.commit(change.run_id, change.messages, change.output)
+    // Ephemeral: a stateless run's thread from before stateless runs went without one (in flight at upgrade).
     if (thread.ephemeral) {
       await this.destroy()
       return

@@ -45,7 +45,7 @@ beforeAll(async () => {
 afterEach(() => counter?.restore())
 
 describe('D1 round trips on the hot paths (counted, not timed)', () => {
-  it('creating a run: at most 2 (the agent, then one batch with the budget check and the inserts)', async ({ expect }) => {
+  it('creating a run: 1 once its agent is cached (one batch: budget, run context, inserts), 2 on a miss', async ({ expect }) => {
     counter = countD1()
     const res = await call('POST', '/v1/sessions/stream', { key: t.key, body: { message: 'count me' } })
     const session = counter.trips()
@@ -56,9 +56,37 @@ describe('D1 round trips on the hot paths (counted, not timed)', () => {
     const acpTrips = counter.trips()
     counter.restore()
     expect(acp.status).toBe(200)
-    // Both make their writes (so the counter sees D1 at all), and no more than two trips.
-    expect([session, acpTrips]).toEqual([2, 2])
+    // The agent was read by the warm-up (and is re-read after AGENT_CACHE_MS): 1, else 2.
+    expect(session).toBeGreaterThanOrEqual(1)
+    expect(session).toBeLessThanOrEqual(2)
+    expect(acpTrips).toBeLessThanOrEqual(2)
     await waitTurn(t, res.body)
+    // Back to back, the second of two creates finds the agent in memory.
+    const first = await call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: 'warm' } })
+    await env.RUNS.getByName(first.body.run_id).wait(10_000)
+    counter = countD1()
+    const warm = await call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: 'count me' } })
+    const warmTrips = counter.trips()
+    counter.restore()
+    expect(warm.status).toBe(200)
+    expect(warmTrips).toBe(1)
+  })
+
+  it('a short stateless ACP run, from creation to its end: 2 (the creation batch, the final row)', async ({ expect }) => {
+    // The counter sees the whole isolate: warm the agent with a run that has ended before counting.
+    const warm = await call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: 'warm' } })
+    await env.RUNS.getByName(warm.body.run_id).wait(10_000)
+    counter = countD1()
+    const created = await call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: '/tokens 3' } })
+    expect(created.status).toBe(200)
+    // Waiters wake after the final D1 write; the consumer's loop and the outbox run in this isolate too.
+    const snap = await env.RUNS.getByName(created.body.run_id).wait(10_000)
+    const trips = counter.trips()
+    counter.restore()
+    expect(snap.status).toBe('success')
+    // No agent read (cached), no grant or search-settings read (in the run's context), no webhook
+    // endpoint read (same), no thread, and "running" never written: the run ended before its alarm.
+    expect(trips).toBe(2)
   })
 
   it("an SSE reader's connect: at most 1 (the run row); auth and membership come from memory", async ({ expect }) => {

@@ -90,40 +90,34 @@ describe('queue delivery', () => {
 })
 
 describe('D1 writes', () => {
-  it('one write per state change: the count does not grow with tokens', async ({ expect }) => {
+  it('at most one write per state change: the count does not grow with tokens', async ({ expect }) => {
     const t = await createTenant('d1-writes')
     const small = await startTurn(t, { message: '/tokens 5' })
     const large = await startTurn(t, { message: '/tokens 2000' })
     await waitTurn(t, small)
     expect((await waitTurn(t, large)).usage.completion_tokens).toBe(2000)
-    // running, success: two transitions, two writes (the insert at creation is the API's).
-    expect(await d1Writes(small.turn_id)).toBe(2)
-    expect(await d1Writes(large.turn_id)).toBe(2)
-    const row = await env.DB.prepare('SELECT completion_tokens, total_tokens, cost_completion, time_to_first_token_ms FROM runs WHERE id = ?').bind(large.turn_id).first()
-    expect(row).toMatchObject({ completion_tokens: 2000, cost_completion: 0.004 })
+    // running, success: at most two writes (the insert at creation is the API's); "running" is left
+    // for the alarm and dropped when the run ends first, so a short run makes one.
+    for (const id of [small.turn_id, large.turn_id]) expect([1, 2]).toContain(await d1Writes(id))
+    const row = await env.DB.prepare('SELECT status, completion_tokens, total_tokens, cost_completion, time_to_first_token_ms FROM runs WHERE id = ?').bind(large.turn_id).first()
+    expect(row).toMatchObject({ status: 'success', completion_tokens: 2000, cost_completion: 0.004 })
     expect(row?.time_to_first_token_ms).toEqual(expect.any(Number))
   })
-})
 
-describe('status machine', () => {
-  it('refuses illegal transitions', async ({ expect }) => {
-    const t = await createTenant('illegal')
-    const s = await startTurn(t, { message: 'hi' })
+  it('"running" reaches D1 from the alarm while the run goes on, and only once', async ({ expect }) => {
+    const t = await createTenant('d1-running')
+    const s = await startTurn(t, { message: '/slow 20 /tokens 100' })
+    const status = () => env.DB.prepare('SELECT status FROM runs WHERE id = ?').bind(s.turn_id).first('status')
+    await until(
+      () => allEvents(s.turn_id),
+      (e) => deltas(e).length >= 1,
+    )
+    // Claimed and streaming; the alarm (due RUNNING_SYNC_MS after the claim) writes the row.
+    await runDurableObjectAlarm(env.RUNS.getByName(s.turn_id))
+    expect(await status()).toBe('running')
+    expect(await d1Writes(s.turn_id)).toBe(1)
     expect((await waitTurn(t, s)).status).toBe('success')
-    expect(await run(s.turn_id).resume('late answer')).toEqual({ ok: false, status: 'success' })
-    expect((await run(s.turn_id).cancel()).status).toBe('success')
-    expect(await run(s.turn_id).append('someone', 1000, [{ type: 'message_delta', data: { text: 'x' } }])).toEqual({ ok: false, stop: true, status: 'success' })
-    expect(await run(s.turn_id).claim('someone', 1000)).toEqual({ ok: false, reason: 'terminal' })
-  })
-})
-
-describe('rate limits from the model', () => {
-  it('a 429 with Retry-After defers the run for that long and it then succeeds', async ({ expect }) => {
-    const t = await createTenant('ratelimit')
-    const s = await startTurn(t, { message: 'hello /rate-limit 1000' })
-    const done = await waitTurn(t, s)
-    expect(done).toMatchObject({ status: 'success', output: 'You said: hello' })
-    const deferred = (await allEvents(s.turn_id)).find((e) => e.type === 'status' && e.data.retry_in_ms !== undefined)
-    expect(deferred?.data).toMatchObject({ status: 'running', retry_in_ms: 1000, reason: 'rate_limited' })
+    expect(await status()).toBe('success')
+    expect(await d1Writes(s.turn_id)).toBe(2)
   })
 })

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
+import { TtlCache } from '../lib/ttl-cache'
 import { isUniqueViolation } from './errors'
 import { paged } from './paged'
 import { agents, agentVersions, memberships, organizations } from './schema'
@@ -84,6 +85,32 @@ export function findAgentByCode(db: Db, orgId: number, code: string): Promise<Ag
 
 /** The named agent, or the org's system agent when none is named (every dialect's default). */
 export const agentOrSystem = (db: Db, orgId: number, agentId?: string | null): Promise<AgentRow> => (agentId ? getAgent(db, orgId, agentId) : getSystemAgent(db, orgId))
+
+/**
+ * The agent a new run pins, per isolate for AGENT_CACHE_MS: run creation is the hot path and the
+ * agent its one read besides the insert batch. An edit in this isolate clears it at once (as does a
+ * membership change, via forgetAgents); one made elsewhere reaches new runs within the bound. A run
+ * records the version it got, so a stale hit is still a consistent run. Misses (404s) are not cached.
+ */
+export const AGENT_CACHE_MS = 5_000
+const runAgents = new TtlCache<AgentRow>(AGENT_CACHE_MS)
+
+export function forgetAgents(): void {
+  runAgents.clear()
+}
+
+const cachedAgent = async (key: string, load: () => Promise<AgentRow>): Promise<AgentRow> => {
+  const row = await runAgents.getOrLoad(key, load)
+  if (!row) throw new Error('agent load returned nothing') // load throws its 404 instead
+  return row
+}
+
+/** agentOrSystem, cached for run creation. */
+export const agentForRun = (db: Db, orgId: number, agentId?: string | null): Promise<AgentRow> => cachedAgent(`o${orgId}:${agentId ?? ''}`, () => agentOrSystem(db, orgId, agentId))
+
+/** findAgentForUser / findSystemAgentForUser, cached for run creation. */
+export const userAgentForRun = (db: Db, userId: number, agentId?: string, orgId?: number): Promise<AgentRow> =>
+  cachedAgent(`u${userId}:${agentId ?? ''}:${orgId ?? ''}`, () => (agentId ? findAgentForUser(db, userId, agentId) : findSystemAgentForUser(db, userId, orgId)))
 
 /** A mutable (custom) agent, or 400 for the system agent. */
 export async function getCustomAgent(db: Db, orgId: number, agentId: string): Promise<AgentRow> {
@@ -180,6 +207,9 @@ async function applyChange(db: Db, current: AgentRow, change: ProfileChange, isE
   } catch (err) {
     if (isUniqueViolation(err)) throw new ApiError('conflict', 'The agent was changed concurrently; retry')
     throw err
+  } finally {
+    // After the write: a run created meanwhile cannot put the old row back.
+    forgetAgents()
   }
 }
 
@@ -199,6 +229,7 @@ export function setConnectors(db: Db, current: AgentRow, keys: string[]): Promis
 
 export async function softDeleteAgent(db: Db, agent: AgentRow): Promise<void> {
   await db.update(agents).set({ deletedAt: nowIso(), updatedAt: nowIso() }).where(eq(agents.id, agent.id))
+  forgetAgents()
 }
 
 /** A live agent in any org the user belongs to, or 404. */

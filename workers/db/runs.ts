@@ -18,16 +18,44 @@ export type ThreadRow = typeof threads.$inferSelect
  */
 export async function insertRun(
   db: Db,
-  run: NewRun & { orgId: number },
+  run: NewRun & { orgId: number; agentId: string },
   newThread?: typeof threads.$inferInsert,
-): Promise<{ row: RunRow; threadCreated: boolean; budget: number | null; spent: number }> {
+): Promise<{ row: RunRow; threadCreated: boolean; budget: number | null; spent: number; context: RunContext }> {
   const budget = monthBudgetQuery(db, run.orgId).query
+  const context = runContextQuery(db, run.orgId, run.agentId)
   const insert = db.insert(runs).values(run).returning()
   const thread = newThread ? db.insert(threads).values(newThread).onConflictDoNothing().returning({ orgId: threads.orgId }) : db.select({ orgId: threads.orgId }).from(threads).where(sql`0`)
-  const [[money], made, [row]] = await db.batch([budget, thread, insert])
+  const [[money], [ctx], made, [row]] = await db.batch([budget, context, thread, insert])
   if (!row) throw new Error('run insert returned no row')
-  return { row, threadCreated: made.length > 0, budget: money?.budget ?? null, spent: money?.spent ?? 0 }
+  return { row, threadCreated: made.length > 0, budget: money?.budget ?? null, spent: money?.spent ?? 0, context: runContextOf(ctx) }
 }
+
+/**
+ * What a run's loop and outbox would otherwise read from D1 as it starts and ends, read in its
+ * creation batch instead (no round trip of its own): the services with a credential granted to the
+ * agent, whether the org set a search provider, and whether it has an enabled webhook endpoint.
+ */
+export interface RunContext {
+  granted_services: string[]
+  org_search: boolean
+  org_hooks: boolean
+}
+
+function runContextQuery(db: Db, orgId: number, agentId: string) {
+  return db
+    .select({
+      granted: sql<string | null>`(SELECT group_concat(DISTINCT c.service_name) FROM grants g JOIN credentials c ON c.id = g.credential_id WHERE g.agent_id = ${agentId})`,
+      search: sql<number>`EXISTS (SELECT 1 FROM org_search_settings s WHERE s.org_id = ${orgId})`,
+      hooks: sql<number>`EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.org_id = ${orgId} AND w.enabled = 1)`,
+    })
+    .from(sql`(SELECT 1)`)
+}
+
+const runContextOf = (r: { granted: string | null; search: number; hooks: number } | undefined): RunContext => ({
+  granted_services: r?.granted ? r.granted.split(',') : [],
+  org_search: Boolean(r?.search),
+  org_hooks: Boolean(r?.hooks),
+})
 
 /** Takes back a run just inserted (and the thread it created): its org's budget was already spent. */
 export async function uninsertRun(db: Db, runId: string, createdThreadId: string | null): Promise<void> {

@@ -3,7 +3,7 @@ import type { Db, Principal } from '../app-env'
 import { ApiError } from '../errors'
 import { newApiKey, sha256Hex } from '../lib/crypto'
 import { TtlCache } from '../lib/ttl-cache'
-import { systemAgentInserts } from './agents'
+import { forgetAgents, systemAgentInserts } from './agents'
 import { apiKeys, memberships, organizations, users } from './schema'
 
 export type Organization = typeof organizations.$inferSelect
@@ -58,6 +58,7 @@ export async function soleOrganization(db: Db, userId: number): Promise<{ total:
 
 /** Changes to keys, memberships or org limits: this isolate forgets what it cached at once. */
 function forgetAuth(): void {
+  forgetAgents() // run creation's cached agents were found through memberships
   principals.clear()
   members.clear()
   soleOrgs.clear()

@@ -111,7 +111,7 @@ export const codegenRoutes = new OpenAPIHono<OrgEnv>()
   .openapi(createAgentRunRoute, async (c) => {
     const body = c.req.valid('json')
     const db = c.var.db
-    const agent = await agents.agentOrSystem(db, c.var.orgId, body.agent_id)
+    const agent = await agents.agentForRun(db, c.var.orgId, body.agent_id)
     // Each Codegen run opens its own thread, so /resume can continue the conversation.
     const created = await service.createRun(db, c.env, {
       orgId: c.var.orgId,

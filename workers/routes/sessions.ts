@@ -85,11 +85,7 @@ export const sessionRoutes = new OpenAPIHono<AuthedEnv>()
       throw ApiError.invalid(['body', 'agent_id'], 'The session belongs to another agent')
     }
     const agentId = thread?.agentId ?? body.agent_id
-    const agent = thread
-      ? await agents.agentOrSystem(db, thread.orgId, agentId)
-      : agentId
-        ? await agents.findAgentForUser(db, userId, agentId)
-        : await agents.findSystemAgentForUser(db, userId, body.org_id)
+    const agent = thread ? await agents.agentForRun(db, thread.orgId, agentId) : await agents.userAgentForRun(db, userId, agentId, body.org_id)
     const sessionId = thread?.id ?? crypto.randomUUID()
     const created = await service.createRun(db, c.env, {
       orgId: agent.orgId,

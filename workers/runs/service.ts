@@ -41,8 +41,6 @@ export interface CreateRunInput {
   webhook?: string | null
   /** ACP stateless: the run's thread is its own and hidden (a column, not inferred from `creation`). */
   stateless?: boolean
-  /** The thread is deleted when this run ends (ACP stateless `on_completion: delete`). */
-  ephemeralThread?: boolean
   scheduleId?: string | null
 }
 
@@ -64,7 +62,7 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
   const id = crypto.randomUUID()
   const threadId = input.threadId ?? null
   // The agent row is its current version: every profile change writes the snapshot it pins.
-  const { row, threadCreated, budget, spent } = await runsDb.insertRun(
+  const { row, threadCreated, budget, spent, context } = await runsDb.insertRun(
     db,
     {
       id,
@@ -113,6 +111,7 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
     webhook: input.webhook ?? null,
     budget_remaining_usd: budget === null ? null : budget - spent,
     schedule_id: input.scheduleId ?? null,
+    context: { at_ms: Date.now(), ...context },
   }
   const run = runStub(env, id)
   const delay_ms = (input.afterSeconds ?? 0) * 1000
@@ -128,7 +127,7 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
   }
   if (input.newThread) {
     // Nothing can be ahead of the first run of a new thread: enqueue it and mark it active at once.
-    await Promise.all([run.init(spec, { enqueue: true, delay_ms }), threadStub(env, threadId).begin(threadId, id, input.ephemeralThread ?? false)])
+    await Promise.all([run.init(spec, { enqueue: true, delay_ms }), threadStub(env, threadId).begin(threadId, id)])
     return { row, admission: 'started' }
   }
   await run.init(spec, { enqueue: false, delay_ms })

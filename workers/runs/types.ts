@@ -105,7 +105,19 @@ export interface RunSpec {
   /** What the org may still spend this month when the run was created; the run stops past it. */
   budget_remaining_usd: number | null
   schedule_id: string | null
+  /**
+   * Read in the creation batch (grants, search provider, webhook endpoints) and trusted while fresh:
+   * by a run's first claim within CONTEXT_FRESH_MS of `at_ms`, and by its outbox within that bound. A
+   * resumed, retried or delayed run reads D1 again. Absent in specs from before it existed.
+   */
+  context?: { at_ms: number; granted_services: string[]; org_search: boolean; org_hooks: boolean }
 }
+
+/** How long a run trusts the context read at its creation (the same bound as the auth cache). */
+export const CONTEXT_FRESH_MS = 5_000
+
+/** The run's creation-time context, while it is fresh enough to stand for D1. */
+export const freshContext = (spec: RunSpec, now = Date.now()): RunSpec['context'] => (spec.context && now - spec.context.at_ms < CONTEXT_FRESH_MS ? spec.context : undefined)
 
 export interface PendingInterrupt {
   tool_call_id: string

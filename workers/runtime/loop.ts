@@ -1,7 +1,7 @@
 import type { Env } from '../env'
 import { runStub, threadStub } from '../runs/stubs'
 import { SUBAGENT_CHANNEL } from '../runs/subagents'
-import type { ChatMessage, JsonObject, RunSpec, ToolCall, Usage } from '../runs/types'
+import { type ChatMessage, freshContext, type JsonObject, type RunSpec, type ToolCall, type Usage } from '../runs/types'
 import { createDb } from '../db/client'
 import { orgOpenAIConfig } from '../db/model-settings'
 import { modelFor } from './models'
@@ -43,7 +43,10 @@ export async function runLoop(env: Env, runId: string, owner: string): Promise<L
     const system: ChatMessage[] = spec.system_prompt ? [{ role: 'system', content: spec.system_prompt }] : []
     const org = parseModelId(spec.model)?.provider === 'openai' ? await orgOpenAIConfig(createDb(env.DB), spec.org_id, env.ENCRYPTION_KEY) : {}
     const { provider, model } = modelFor(env, spec.model, org)
-    const access = await accessFor(env, createDb(env.DB), { orgId: spec.org_id, agentId: spec.agent_id, connectors: spec.connectors })
+    // A run's first claim, right after its creation, uses the grants read in its creation batch; a
+    // resumed or retried run (an answered "connect" form brings a new grant) reads them again.
+    const known = claim.attempt === 1 ? freshContext(spec) : undefined
+    const access = await accessFor(env, createDb(env.DB), { orgId: spec.org_id, agentId: spec.agent_id, connectors: spec.connectors }, known)
     const offered = new Map(
       offeredTools(access)
         .filter((e) => spec.channel !== SUBAGENT_CHANNEL || !CHILD_WITHHELD.has(e.name))

@@ -191,8 +191,12 @@ async function start(c: Context<OrgEnv>, body: RunCreateStateful | RunCreateStat
       newThread = true
     }
   }
-  const agent = await agents.agentOrSystem(db, c.var.orgId, body.agent_id)
+  const agent = await agents.agentForRun(db, c.var.orgId, body.agent_id)
   const stateless = threadId === null
+  // A stateless run that deletes its thread on completion (the default) needs no thread at all: nobody
+  // can see it or run on it, so the run is created without one (no thread row, no ThreadObject).
+  // `on_completion: keep` creates the thread the spec promises, for later runs.
+  const keepsThread = stateless && 'on_completion' in body && body.on_completion === 'keep'
   const created = await service.createRun(db, c.env, {
     orgId: c.var.orgId,
     agent,
@@ -200,10 +204,9 @@ async function start(c: Context<OrgEnv>, body: RunCreateStateful | RunCreateStat
     model: model ?? null,
     channel: 'acp',
     createdBy: c.var.principal.userId,
-    threadId: threadId ?? crypto.randomUUID(),
-    newThread: stateless || newThread,
+    threadId: threadId ?? (keepsThread ? crypto.randomUUID() : null),
+    newThread: keepsThread || newThread,
     stateless,
-    ephemeralThread: stateless && 'on_completion' in body && body.on_completion === 'delete',
     strategy: body.multitask_strategy,
     timeoutSeconds: config.configurable?.timeout_seconds ?? config.timeout_seconds,
     maxSteps: config.recursion_limit,

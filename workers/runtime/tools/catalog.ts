@@ -145,7 +145,14 @@ function hasCapability(access: AccessContext, capability: Capability): boolean {
 }
 
 /** What availability depends on, for one agent of one org: two D1 reads. */
-export async function accessFor(env: Env, db: Db, agent: { orgId: number; agentId: string; connectors: readonly string[] }): Promise<AccessContext> {
+export async function accessFor(
+  env: Env,
+  db: Db,
+  agent: { orgId: number; agentId: string; connectors: readonly string[] },
+  /** Read with the run's creation (RunSpec.context) and still fresh: no D1 read. */
+  known?: { granted_services: string[]; org_search: boolean },
+): Promise<AccessContext> {
+  if (known) return { env, connectors: agent.connectors, grantedServices: known.granted_services, orgSearch: known.org_search }
   const [granted, search] = await Promise.all([grantedServices(db, agent.agentId), getSearchSettings(db, agent.orgId)])
   return { env, connectors: agent.connectors, grantedServices: granted, orgSearch: search.provider !== null }
 }

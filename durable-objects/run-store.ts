@@ -80,36 +80,52 @@ const jsonOrNull = <T>(v: SqlStorageValue): T | null => (v === null ? null : jso
 export class RunStore {
   readonly #exec: Exec
   /**
-   * The run row, read by nearly every call of the RunObject: kept parsed until this store writes
-   * again (every write goes through #exec, and any statement but a SELECT drops it). Frozen, so no
-   * caller can change the shared copy; a store made after deleteAll starts empty.
+   * The run row as stored, read by nearly every call of the RunObject: kept in memory. Only this
+   * store's own statements on the `run` table change it: update() patches it with the values it
+   * wrote (what SQLite stores), the others drop it. A store made after deleteAll starts empty.
    */
+  #raw: RawRun | undefined
+  /** #raw parsed, frozen so no caller can change the shared copy; rebuilt after each write. */
   #row: RunRow | undefined
+  /** The spec never changes after init: parsed once. */
+  #spec: RunSpec | undefined
 
   constructor(sql: SqlStorage) {
-    const exec = openStore(sql, MIGRATIONS)
-    this.#exec = (<T extends Record<string, SqlStorageValue>>(query: string, ...args: SqlStorageValue[]) => {
-      if (!query.startsWith('SELECT')) this.#row = undefined
-      return exec<T>(query, ...args)
-    }) as Exec
+    this.#exec = openStore(sql, MIGRATIONS)
   }
 
-  init(spec: RunSpec, createdAt: string, deadlineMs: number): boolean {
-    const cursor = this.#exec(`INSERT OR IGNORE INTO run (id, spec, status, created_at, deadline_ms) VALUES (1, ?, 'pending', ?, ?)`, JSON.stringify(spec), createdAt, deadlineMs)
+  /** The run row changed in a way not mirrored in memory: read it again next time. */
+  #drop(): void {
+    this.#raw = undefined
+    this.#row = undefined
+  }
+
+  init(spec: RunSpec, createdAt: string, fields: { deadline_ms: number; start_at_ms: number; queued_ms: number; outbox: OutboxItem[] }): boolean {
+    const cursor = this.#exec(
+      `INSERT OR IGNORE INTO run (id, spec, status, created_at, deadline_ms, start_at_ms, queued_ms, outbox) VALUES (1, ?, 'pending', ?, ?, ?, ?, ?)`,
+      JSON.stringify(spec),
+      createdAt,
+      fields.deadline_ms,
+      fields.start_at_ms,
+      fields.queued_ms,
+      JSON.stringify(fields.outbox),
+    )
+    this.#drop()
     return cursor.rowsWritten > 0
   }
 
   get(): RunRow | undefined {
     if (this.#row) return this.#row
-    const r = this.#exec<RawRun>('SELECT * FROM run WHERE id = 1').toArray()[0]
-    if (!r) return undefined
-    this.#row = deepFreeze(this.#parse(r))
+    if (!this.#raw) this.#raw = this.#exec<RawRun>('SELECT * FROM run WHERE id = 1').toArray()[0]
+    if (!this.#raw) return undefined
+    this.#row = deepFreeze(this.#parse(this.#raw))
     return this.#row
   }
 
   #parse(r: RawRun): RunRow {
+    this.#spec ??= deepFreeze(json<RunSpec>(r.spec ?? null))
     return {
-      spec: json<RunSpec>(r.spec ?? null),
+      spec: this.#spec,
       status: String(r.status) as RunStatus,
       output: r.output === null ? null : String(r.output),
       error: jsonOrNull(r.error ?? null),
@@ -164,14 +180,20 @@ export class RunStore {
   ): void {
     const keys = Object.keys(fields) as (keyof typeof fields)[]
     if (keys.length === 0) return
-    this.#exec(`UPDATE run SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = 1`, ...keys.map((k) => fields[k] ?? null))
+    const values = keys.map((k) => fields[k] ?? null)
+    const raw = this.#raw
+    this.#drop()
+    this.#exec(`UPDATE run SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = 1`, ...values)
+    if (raw) this.#raw = { ...raw, ...Object.fromEntries(keys.map((k, i) => [k, values[i] ?? null])) }
   }
 
   addUsage(usage: Usage): void {
+    this.#drop()
     this.#exec('UPDATE run SET prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ? WHERE id = 1', usage.prompt_tokens, usage.completion_tokens)
   }
 
   countD1Write(): void {
+    this.#drop()
     this.#exec('UPDATE run SET d1_writes = d1_writes + 1 WHERE id = 1')
   }
 
@@ -234,7 +256,7 @@ export class RunStore {
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     for (const v of Object.values(value)) deepFreeze(v)
     Object.freeze(value)
   }

@@ -59,10 +59,12 @@ export class RunObject extends DurableObject<Env> {
 
   /** Creates the run (idempotent). `enqueue: false` holds it until its thread admits it (release). */
   async init(spec: RunSpec, opts: { enqueue: boolean; delay_ms?: number }): Promise<RunSnapshot> {
-    if (this.#store.init(spec, nowIso(), 0)) {
-      this.#store.update({ start_at_ms: Date.now() + (opts.delay_ms ?? 0) })
+    const startAt = Date.now() + (opts.delay_ms ?? 0)
+    // One insert: the row, held or already owing its queue message (#queue's fields, written at once).
+    const queued = opts.enqueue ? { queued_ms: startAt, outbox: ['enqueue' as const] } : { queued_ms: 0, outbox: [] }
+    if (this.#store.init(spec, nowIso(), { deadline_ms: 0, start_at_ms: startAt, ...queued })) {
+      this.#owed = opts.enqueue
       this.#emit([{ type: 'status', data: { status: 'pending' } }])
-      if (opts.enqueue) this.#queue(opts.delay_ms ?? 0)
       await this.#afterChange()
     }
     return this.snapshot()

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeAll, describe, it } from 'vitest'
 import { call, createTenant, type Tenant } from './helpers/api'
+import { run } from './helpers/runs'
 import { startTurn, streamTurn, waitTurn } from './helpers/sessions'
 
 /**
@@ -63,7 +64,7 @@ describe('D1 round trips on the hot paths (counted, not timed)', () => {
     await waitTurn(t, res.body)
     // Back to back, the second of two creates finds the agent in memory.
     const first = await call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: 'warm' } })
-    await env.RUNS.getByName(first.body.run_id).wait(10_000)
+    await run(first.body.run_id).wait(10_000)
     counter = countD1()
     const warm = await call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: 'count me' } })
     const warmTrips = counter.trips()
@@ -75,12 +76,12 @@ describe('D1 round trips on the hot paths (counted, not timed)', () => {
   it('a short stateless ACP run, from creation to its end: 2 (the creation batch, the final row)', async ({ expect }) => {
     // The counter sees the whole isolate: warm the agent with a run that has ended before counting.
     const warm = await call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: 'warm' } })
-    await env.RUNS.getByName(warm.body.run_id).wait(10_000)
+    await run(warm.body.run_id).wait(10_000)
     counter = countD1()
     const created = await call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: '/tokens 3' } })
     expect(created.status).toBe(200)
     // Waiters wake after the final D1 write; the consumer's loop and the outbox run in this isolate too.
-    const snap = await env.RUNS.getByName(created.body.run_id).wait(10_000)
+    const snap = await run(created.body.run_id).wait(10_000)
     const trips = counter.trips()
     counter.restore()
     expect(snap.status).toBe('success')

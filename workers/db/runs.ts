@@ -4,7 +4,7 @@ import { ApiError } from '../errors'
 import type { RunSnapshot, ThreadStatus } from '../runs/types'
 import { paged } from './paged'
 import { memberships, organizations, runs, schedules, threads, webhookDeliveries } from './schema'
-import { monthBudgetQuery } from './tenancy'
+import { monthBudgetColumns } from './tenancy'
 
 export type RunRow = typeof runs.$inferSelect
 export type NewRun = typeof runs.$inferInsert
@@ -21,13 +21,23 @@ export async function insertRun(
   run: NewRun & { orgId: number; agentId: string },
   newThread?: typeof threads.$inferInsert,
 ): Promise<{ row: RunRow; threadCreated: boolean; budget: number | null; spent: number; context: RunContext }> {
-  const budget = monthBudgetQuery(db, run.orgId).query
-  const context = runContextQuery(db, run.orgId, run.agentId)
+  // One select for the budget and the context, then the inserts: each statement of a batch costs.
+  const read = db
+    .select({ ...monthBudgetColumns().columns, ...runContextColumns(run.orgId, run.agentId) })
+    .from(organizations)
+    .where(eq(organizations.id, run.orgId))
   const insert = db.insert(runs).values(run).returning()
-  const thread = newThread ? db.insert(threads).values(newThread).onConflictDoNothing().returning({ orgId: threads.orgId }) : db.select({ orgId: threads.orgId }).from(threads).where(sql`0`)
-  const [[money], [ctx], made, [row]] = await db.batch([budget, context, thread, insert])
+  const batched = async () => {
+    if (!newThread) {
+      const [[org], [row]] = await db.batch([read, insert])
+      return { org, threadCreated: false, row }
+    }
+    const [[org], made, [row]] = await db.batch([read, db.insert(threads).values(newThread).onConflictDoNothing().returning({ orgId: threads.orgId }), insert])
+    return { org, threadCreated: made.length > 0, row }
+  }
+  const { org, threadCreated, row } = await batched()
   if (!row) throw new Error('run insert returned no row')
-  return { row, threadCreated: made.length > 0, budget: money?.budget ?? null, spent: money?.spent ?? 0, context: runContextOf(ctx) }
+  return { row, threadCreated, budget: org?.budget ?? null, spent: org?.spent ?? 0, context: runContextOf(org) }
 }
 
 /**
@@ -41,15 +51,11 @@ export interface RunContext {
   org_hooks: boolean
 }
 
-function runContextQuery(db: Db, orgId: number, agentId: string) {
-  return db
-    .select({
-      granted: sql<string | null>`(SELECT group_concat(DISTINCT c.service_name) FROM grants g JOIN credentials c ON c.id = g.credential_id WHERE g.agent_id = ${agentId})`,
-      search: sql<number>`EXISTS (SELECT 1 FROM org_search_settings s WHERE s.org_id = ${orgId})`,
-      hooks: sql<number>`EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.org_id = ${orgId} AND w.enabled = 1)`,
-    })
-    .from(sql`(SELECT 1)`)
-}
+const runContextColumns = (orgId: number, agentId: string) => ({
+  granted: sql<string | null>`(SELECT group_concat(DISTINCT c.service_name) FROM grants g JOIN credentials c ON c.id = g.credential_id WHERE g.agent_id = ${agentId})`,
+  search: sql<number>`EXISTS (SELECT 1 FROM org_search_settings s WHERE s.org_id = ${orgId})`,
+  hooks: sql<number>`EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.org_id = ${orgId} AND w.enabled = 1)`,
+})
 
 const runContextOf = (r: { granted: string | null; search: number; hooks: number } | undefined): RunContext => ({
   granted_services: r?.granted ? r.granted.split(',') : [],

@@ -164,16 +164,20 @@ export async function monthBudget(db: Db, orgId: number, now = new Date(), alway
 
 /** monthBudget's query, unexecuted, for a caller that sends it in a batch with its writes. */
 export function monthBudgetQuery(db: Db, orgId: number, now = new Date(), alwaysSum = false) {
-  const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString()
-  const query = db
-    .select({
-      budget: organizations.monthlyBudgetUsd,
-      spent: sql<number>`CASE WHEN ${organizations.monthlyBudgetUsd} IS NULL AND ${alwaysSum ? 0 : 1} THEN 0 ELSE
-        (SELECT coalesce(sum(r.cost_total), 0) FROM runs r WHERE r.org_id = organizations.id AND r.created_at >= ${since}) END`,
-    })
-    .from(organizations)
-    .where(eq(organizations.id, orgId))
+  const { columns, since } = monthBudgetColumns(now, alwaysSum)
+  const query = db.select(columns).from(organizations).where(eq(organizations.id, orgId))
   return { query, since }
+}
+
+/** The budget and this month's spend as columns of a select from organizations (run creation adds its own). */
+export function monthBudgetColumns(now = new Date(), alwaysSum = false) {
+  const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString()
+  const columns = {
+    budget: organizations.monthlyBudgetUsd,
+    spent: sql<number>`CASE WHEN ${organizations.monthlyBudgetUsd} IS NULL AND ${alwaysSum ? 0 : 1} THEN 0 ELSE
+        (SELECT coalesce(sum(r.cost_total), 0) FROM runs r WHERE r.org_id = organizations.id AND r.created_at >= ${since}) END`,
+  }
+  return { columns, since }
 }
 
 export async function setOrganizationLimits(db: Db, orgId: number, change: Partial<Pick<Organization, 'rateLimitPerMinute' | 'monthlyBudgetUsd' | 'retentionDays'>>): Promise<Organization> {

@@ -206,6 +206,7 @@ export class RunStore {
       JSON.stringify(event.data),
       createdAt,
     ).toArray()[0]
+    if (row && this.#lastSeq !== undefined) this.#lastSeq = Math.max(this.#lastSeq, row.seq)
     return row ? { seq: row.seq, type: event.type, data: event.data, created_at: createdAt } : null
   }
 
@@ -228,8 +229,12 @@ export class RunStore {
     return { items: rows.map((r) => ({ seq: r.seq, type: r.type as EventType, data: JSON.parse(r.data) as JsonObject, created_at: r.created_at })), total }
   }
 
+  /** Kept in memory once read: only append() adds events. */
+  #lastSeq: number | undefined
+
   lastSeq(): number {
-    return this.#exec<{ s: number | null }>('SELECT max(seq) AS s FROM events').one().s ?? 0
+    this.#lastSeq ??= this.#exec<{ s: number | null }>('SELECT max(seq) AS s FROM events').one().s ?? 0
+    return this.#lastSeq
   }
 
   countEvents(type: EventType): number {

@@ -94,8 +94,9 @@ export class RunObject extends DurableObject<Env> {
       this.#transition(run, 'running', { started_at: nowIso(), started_ms: now, deadline_ms: now + run.spec.timeout_ms })
     }
     // The D1 row learns "running" from the alarm RUNNING_SYNC_MS later, unless the run has ended by
-    // then and its final write carries everything: a short run costs one D1 write, not two.
-    await this.#afterChange(['d1'])
+    // then and its final write carries everything: a short run costs one D1 write, not two. So does
+    // its thread, which admitted this run as its active one already.
+    await this.#afterChange(['d1', 'thread'])
     const cp = this.#store.checkpoint()
     return {
       ok: true,
@@ -310,7 +311,10 @@ export class RunObject extends DurableObject<Env> {
       await this.#afterChange()
       return { ok: false, stop: true, status: 'timeout' }
     }
-    if (leaseMs > 0) this.#store.update({ lease_expires_ms: Date.now() + leaseMs })
+    // Extended only once half of it is used: a run streaming tokens writes its lease a few times a
+    // minute, not once per token. The holder still never loses a lease it keeps writing within.
+    const now = Date.now()
+    if (leaseMs > 0 && run.lease_expires_ms - now < leaseMs / 2) this.#store.update({ lease_expires_ms: now + leaseMs })
     write(run)
     return { ok: true }
   }

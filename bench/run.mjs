@@ -1,5 +1,5 @@
 // npm run bench — starts `npm start` on a spare port with its own state, then measures:
-//  1. create-run requests/s (POST /v1/sessions/stream) vs a bare Hono route (GET /health) on the same server
+//  1. create-run requests/s (POST /v1/sessions/stream, POST /acp/runs) vs a bare Hono route (GET /health) on the same server
 //  2. POST → first SSE event and → first token, p50/p95
 //  3. one run × 200 SSE subscribers, every one receiving every event
 // Loopback only; every loop is bounded in count and time; the server is stopped at the end.
@@ -75,11 +75,13 @@ try {
 
   const bare = await throughput(() => fetch(`${BASE}/health`))
   const create = await throughput(() => startTurn('hi'))
+  await new Promise((r) => setTimeout(r, 2000)) // the runs just created end first
+  const acp = await throughput(() => fetch(`${BASE}/acp/runs`, { method: 'POST', headers: KEY, body: JSON.stringify({ input: 'hi' }) }))
   console.log(
     `bare route: hello-world on workerd serve ${helloRps.toFixed(0)} req/s | /health under npm start ${bare.rps.toFixed(0)} (${((100 * bare.rps) / helloRps).toFixed(0)}%) | under wrangler dev (npm run dev) ${devRps.toFixed(0)} (${((100 * devRps) / helloRps).toFixed(0)}%)`,
   )
   console.log(
-    `create-run: ${create.rps.toFixed(0)} req/s (${create.failed} failed) | bare Hono route: ${bare.rps.toFixed(0)} req/s | ratio ${(create.rps / bare.rps).toFixed(3)}  [${CONCURRENCY} concurrent, ${DURATION_MS / 1000} s each]`,
+    `create-run (each run also executed meanwhile): /v1/sessions/stream ${create.rps.toFixed(0)} req/s (${create.failed} failed), ACP /acp/runs ${acp.rps.toFixed(0)} req/s (${acp.failed} failed) | bare route ${bare.rps.toFixed(0)} req/s | ratios ${(create.rps / bare.rps).toFixed(3)}, ${(acp.rps / bare.rps).toFixed(3)}  [${CONCURRENCY} concurrent, ${DURATION_MS / 1000} s each]`,
   )
   await new Promise((r) => setTimeout(r, 3000)) // let the queue drain the runs just created
 

@@ -1,10 +1,7 @@
 import type { ChatMessage, EventType, JsonObject, PendingInterrupt, RunError, RunEvent, RunSpec, RunStatus, StoredEvent, Usage } from '../workers/runs/types'
-import { type Exec, openStore } from './sql'
+import { type Exec, openStore, type StoreSchema } from './sql'
 
-/** Numbered DDL; applied once each, gated by the stored schema version. */
-const MIGRATIONS = [
-  `CREATE TABLE run (
-     id INTEGER PRIMARY KEY CHECK (id = 1),
+const RUN_COLUMNS = `id INTEGER PRIMARY KEY CHECK (id = 1),
      spec TEXT NOT NULL,
      status TEXT NOT NULL,
      output TEXT,
@@ -24,22 +21,38 @@ const MIGRATIONS = [
      wakes INTEGER NOT NULL DEFAULT 0,
      queued_ms INTEGER NOT NULL DEFAULT 0,
      d1_writes INTEGER NOT NULL DEFAULT 0,
-     outbox TEXT NOT NULL DEFAULT '[]'
-   )`,
-  `CREATE TABLE events (
+     outbox TEXT NOT NULL DEFAULT '[]'`
+const EVENTS = `CREATE TABLE events (
      seq INTEGER PRIMARY KEY,
      key TEXT UNIQUE,
      type TEXT NOT NULL,
      data TEXT NOT NULL,
      created_at TEXT NOT NULL
-   )`,
-  `CREATE TABLE checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), step INTEGER NOT NULL, messages TEXT NOT NULL)`,
-  `CREATE TABLE tool_results (tool_call_id TEXT PRIMARY KEY, result TEXT NOT NULL)`,
-  `ALTER TABLE run ADD COLUMN start_at_ms INTEGER NOT NULL DEFAULT 0`,
-  `ALTER TABLE run ADD COLUMN webhook_attempts INTEGER NOT NULL DEFAULT 0`, // unused: run webhooks go through the webhook queue
-  // Consecutive transient model failures of the current step; a checkpoint (step done) resets it.
-  `ALTER TABLE run ADD COLUMN step_failures INTEGER NOT NULL DEFAULT 0`,
-]
+   )`
+const CHECKPOINT = `CREATE TABLE checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), step INTEGER NOT NULL, messages TEXT NOT NULL)`
+const TOOL_RESULTS = `CREATE TABLE tool_results (tool_call_id TEXT PRIMARY KEY, result TEXT NOT NULL)`
+
+export const RUN_SCHEMA: StoreSchema = {
+  migrations: [
+    `CREATE TABLE run (${RUN_COLUMNS})`,
+    EVENTS,
+    CHECKPOINT,
+    TOOL_RESULTS,
+    `ALTER TABLE run ADD COLUMN start_at_ms INTEGER NOT NULL DEFAULT 0`,
+    `ALTER TABLE run ADD COLUMN webhook_attempts INTEGER NOT NULL DEFAULT 0`, // unused: run webhooks go through the webhook queue
+    // Consecutive transient model failures of the current step; a checkpoint (step done) resets it.
+    `ALTER TABLE run ADD COLUMN step_failures INTEGER NOT NULL DEFAULT 0`,
+  ],
+  current: [
+    `CREATE TABLE run (${RUN_COLUMNS},
+     start_at_ms INTEGER NOT NULL DEFAULT 0,
+     webhook_attempts INTEGER NOT NULL DEFAULT 0,
+     step_failures INTEGER NOT NULL DEFAULT 0)`,
+    EVENTS,
+    CHECKPOINT,
+    TOOL_RESULTS,
+  ],
+}
 
 /** Work owed to the outside world after a state change, retried by the alarm until done. */
 export type OutboxItem = 'd1' | 'thread' | 'enqueue' | 'webhook' | 'notify'
@@ -91,7 +104,7 @@ export class RunStore {
   #spec: RunSpec | undefined
 
   constructor(sql: SqlStorage) {
-    this.#exec = openStore(sql, MIGRATIONS)
+    this.#exec = openStore(sql, RUN_SCHEMA)
   }
 
   /** The run row changed in a way not mirrored in memory: read it again next time. */

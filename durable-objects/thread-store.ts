@@ -1,15 +1,23 @@
 import type { ChatMessage, Checkpoint, ThreadStatus } from '../workers/runs/types'
-import { type Exec, openStore } from './sql'
+import { type Exec, openStore, type StoreSchema } from './sql'
 
-const MIGRATIONS = [
-  `CREATE TABLE thread (id INTEGER PRIMARY KEY CHECK (id = 1), thread_id TEXT NOT NULL, status TEXT NOT NULL, active_run TEXT)`,
-  `CREATE TABLE queue (pos INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE)`,
-  `CREATE TABLE messages (idx INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, message TEXT NOT NULL)`,
-  `CREATE TABLE checkpoints (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, message_count INTEGER NOT NULL, created_at TEXT NOT NULL)`,
-  `ALTER TABLE thread ADD COLUMN ephemeral INTEGER NOT NULL DEFAULT 0`,
-  `ALTER TABLE thread ADD COLUMN last_output TEXT`,
-  `ALTER TABLE checkpoints ADD COLUMN uuid TEXT`,
-]
+export const THREAD_SCHEMA: StoreSchema = {
+  migrations: [
+    `CREATE TABLE thread (id INTEGER PRIMARY KEY CHECK (id = 1), thread_id TEXT NOT NULL, status TEXT NOT NULL, active_run TEXT)`,
+    `CREATE TABLE queue (pos INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE)`,
+    `CREATE TABLE messages (idx INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, message TEXT NOT NULL)`,
+    `CREATE TABLE checkpoints (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, message_count INTEGER NOT NULL, created_at TEXT NOT NULL)`,
+    `ALTER TABLE thread ADD COLUMN ephemeral INTEGER NOT NULL DEFAULT 0`,
+    `ALTER TABLE thread ADD COLUMN last_output TEXT`,
+    `ALTER TABLE checkpoints ADD COLUMN uuid TEXT`,
+  ],
+  current: [
+    `CREATE TABLE thread (id INTEGER PRIMARY KEY CHECK (id = 1), thread_id TEXT NOT NULL, status TEXT NOT NULL, active_run TEXT, ephemeral INTEGER NOT NULL DEFAULT 0, last_output TEXT)`,
+    `CREATE TABLE queue (pos INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE)`,
+    `CREATE TABLE messages (idx INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, message TEXT NOT NULL)`,
+    `CREATE TABLE checkpoints (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, message_count INTEGER NOT NULL, created_at TEXT NOT NULL, uuid TEXT)`,
+  ],
+}
 
 export interface ThreadRow {
   thread_id: string
@@ -24,7 +32,7 @@ export class ThreadStore {
   readonly #exec: Exec
 
   constructor(sql: SqlStorage) {
-    this.#exec = openStore(sql, MIGRATIONS)
+    this.#exec = openStore(sql, THREAD_SCHEMA)
   }
 
   ensure(threadId: string): ThreadRow {

@@ -107,6 +107,14 @@ export class RunStore {
     this.#exec = openStore(sql, RUN_SCHEMA)
   }
 
+  /** Runs an UPDATE that adds `increments` to counters, and adds them to the cached row too. */
+  #increment(query: string, params: SqlStorageValue[], increments: Record<string, number>): void {
+    const raw = this.#raw
+    this.#drop()
+    this.#exec(query, ...params)
+    if (raw) this.#raw = { ...raw, ...Object.fromEntries(Object.entries(increments).map(([k, n]) => [k, Number(raw[k] ?? 0) + n])) }
+  }
+
   /** The run row changed in a way not mirrored in memory: read it again next time. */
   #drop(): void {
     this.#raw = undefined
@@ -201,13 +209,15 @@ export class RunStore {
   }
 
   addUsage(usage: Usage): void {
-    this.#drop()
-    this.#exec('UPDATE run SET prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ? WHERE id = 1', usage.prompt_tokens, usage.completion_tokens)
+    const { prompt_tokens, completion_tokens } = usage
+    this.#increment('UPDATE run SET prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ? WHERE id = 1', [prompt_tokens, completion_tokens], {
+      prompt_tokens,
+      completion_tokens,
+    })
   }
 
   countD1Write(): void {
-    this.#drop()
-    this.#exec('UPDATE run SET d1_writes = d1_writes + 1 WHERE id = 1')
+    this.#increment('UPDATE run SET d1_writes = d1_writes + 1 WHERE id = 1', [], { d1_writes: 1 })
   }
 
   /** Inserts the event unless its key exists; returns it with its seq, or null for a duplicate. */

@@ -30,6 +30,8 @@ export interface ThreadRow {
 /** All of ThreadObject's SQL. */
 export class ThreadStore {
   readonly #exec: Exec
+  /** The thread row, read on every call: kept in memory, and changed only by this store's writes below. */
+  #row: Readonly<ThreadRow> | undefined
 
   constructor(sql: SqlStorage) {
     this.#exec = openStore(sql, THREAD_SCHEMA)
@@ -37,21 +39,31 @@ export class ThreadStore {
 
   ensure(threadId: string): ThreadRow {
     this.#exec("INSERT OR IGNORE INTO thread (id, thread_id, status) VALUES (1, ?, 'idle')", threadId)
+    this.#row = undefined
     const row = this.get()
     if (!row) throw new Error('thread row missing')
     return row
   }
 
   get(): ThreadRow | undefined {
-    return this.#exec<{ thread_id: string; status: string; active_run: string | null; ephemeral: number; last_output: string | null }>(
+    this.#row ??= this.#exec<{ thread_id: string; status: string; active_run: string | null; ephemeral: number; last_output: string | null }>(
       'SELECT thread_id, status, active_run, ephemeral, last_output FROM thread WHERE id = 1',
     )
       .toArray()
-      .map((r) => ({ thread_id: r.thread_id, status: r.status as ThreadStatus, active_run: r.active_run, ephemeral: r.ephemeral === 1, last_output: r.last_output }))[0]
+      .map((r) => Object.freeze({ thread_id: r.thread_id, status: r.status as ThreadStatus, active_run: r.active_run, ephemeral: r.ephemeral === 1, last_output: r.last_output }))[0]
+    return this.#row
   }
 
   set(status: ThreadStatus, activeRun: string | null): void {
-    this.#exec('UPDATE thread SET status = ?, active_run = ? WHERE id = 1', status, activeRun)
+    this.#change({ status, active_run: activeRun }, () => this.#exec('UPDATE thread SET status = ?, active_run = ? WHERE id = 1', status, activeRun))
+  }
+
+  /** Runs a write of the thread row and mirrors it in the cached row (dropped if the write fails). */
+  #change(fields: Partial<ThreadRow>, write: () => void): void {
+    const row = this.#row
+    this.#row = undefined
+    write()
+    if (row) this.#row = Object.freeze({ ...row, ...fields })
   }
 
   enqueue(runId: string): number {
@@ -79,7 +91,7 @@ export class ThreadStore {
   /** A successful run's messages join the history, and the new state is a checkpoint. */
   commit(runId: string, messages: ChatMessage[], output: string | null): void {
     for (const m of messages) this.#exec('INSERT INTO messages (run_id, message) VALUES (?, ?)', runId, JSON.stringify(m))
-    this.#exec('UPDATE thread SET last_output = ? WHERE id = 1', output)
+    this.#change({ last_output: output }, () => this.#exec('UPDATE thread SET last_output = ? WHERE id = 1', output))
     this.#checkpoint(runId)
   }
 

@@ -98,6 +98,7 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
     agent_id: agent.id,
     agent_version: agent.version,
     thread_id: threadId,
+    ...(input.newThread && threadId ? { new_thread: true } : {}),
     channel: input.channel,
     model: input.model ?? agent.model,
     prices: priceOf(input.model ?? agent.model),

@@ -87,6 +87,8 @@ export interface RunSpec {
   agent_id: string
   agent_version: number
   thread_id: string | null
+  /** The first run of a thread created with it: the thread has no history to read while it is active. */
+  new_thread?: boolean
   channel: string
   model: string
   /** The model's prices at creation: the RunObject computes costs without importing the price list. */

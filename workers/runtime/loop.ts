@@ -39,7 +39,9 @@ export async function runLoop(env: Env, runId: string, owner: string): Promise<L
   let step = claim.step
   let messages = claim.messages
   try {
-    const history = spec.thread_id ? await threadStub(env, spec.thread_id).messages() : []
+    // A thread's messages change only when one of its runs succeeds, and a thread runs one at a time:
+    // the first run of a new thread has none to read.
+    const history = spec.thread_id && !spec.new_thread ? await threadStub(env, spec.thread_id).messages() : []
     const system: ChatMessage[] = spec.system_prompt ? [{ role: 'system', content: spec.system_prompt }] : []
     const org = parseModelId(spec.model)?.provider === 'openai' ? await orgOpenAIConfig(createDb(env.DB), spec.org_id, env.ENCRYPTION_KEY) : {}
     const { provider, model } = modelFor(env, spec.model, org)

@@ -242,7 +242,8 @@ async function streamOf(c: Context<OrgEnv>, row: runsDb.RunRow, lastEventId: str
   const onCancel = cancelOnDisconnect ? () => service.cancelRun(c.env, row.id, 'The client disconnected (on_disconnect=cancel)') : undefined
   const from = resumePointOf(lastEventId)
   const modes = modesOf(row)
-  if (!from) return service.streamRun(c.env, row.id, 0, { transform: acpFrames(row.id, modes), onCancel })
+  // From the start, the frames depend on the run's events and the modes only: readers share them.
+  if (!from) return service.streamRun(c.env, row.id, 0, { transform: acpFrames(row.id, modes), shared: { key: `acp:${modes.join(',')}`, perEvent: false }, onCancel })
   const logged = modes.includes('values') ? (await service.runLogs(c.env, row.id, 0, 1000, false)).items : []
   const messages = logged.flatMap((e) => (e.seq < from.seq ? (messageOf(e.type, e.data) ?? []) : []))
   return service.streamRun(c.env, row.id, from.seq - 1, { transform: acpFrames(row.id, modes, { from, messages }), onCancel })

@@ -17,6 +17,9 @@ const REPLAY_PAGE = 500
  */
 export const MAX_REPLAY = 1_000
 
+/** Reads how many subscriptions a RunObject's hub has opened (tests, through runInDurableObject): a symbol key keeps it off the RPC surface. */
+export const SUBSCRIPTIONS = Symbol('subscriptions')
+
 interface Subscriber {
   controller: ReadableStreamDefaultController<Uint8Array>
 }
@@ -31,6 +34,12 @@ interface Subscriber {
 export class EventHub {
   readonly #subs = new Set<Subscriber>()
   #heartbeat: ReturnType<typeof setInterval> | undefined
+  #opened = 0
+
+  /** Subscriptions opened since the object started: readers of one run in one isolate share one (workers/runs/feed.ts). */
+  get opened(): number {
+    return this.#opened
+  }
 
   get size(): number {
     return this.#subs.size
@@ -38,6 +47,7 @@ export class EventHub {
 
   subscribe(after: number, page: (after: number, limit: number) => StoredEvent[], closed: boolean): ReadableStream<Uint8Array> {
     let sub: Subscriber | undefined
+    this.#opened++
     return new ReadableStream<Uint8Array>({
       start: (controller) => {
         let cursor = after

@@ -19,7 +19,7 @@ import {
 import { type OutboxItem, type RunRow, RunStore } from './run-store'
 import { deliverOutboxItem } from './run-outbox'
 import { toSnapshot, usageOf } from './run-snapshot'
-import { EventHub } from './event-hub'
+import { EventHub, SUBSCRIPTIONS } from './event-hub'
 
 /** A queued run nobody claimed (or whose consumer died) is sent to the queue again after this. */
 export const WAKE_AFTER_MS = 60_000
@@ -220,6 +220,10 @@ export class RunObject extends DurableObject<Env> {
     const run = this.#store.get()
     const closed = !run || isTerminal(run.status)
     return this.#hub.subscribe(after, (a, limit) => this.#store.eventsAfter(a, limit), closed)
+  }
+
+  get [SUBSCRIPTIONS](): number {
+    return this.#hub.opened
   }
 
   /** Events worth reading as a log (no token deltas or status ticks), paged. */

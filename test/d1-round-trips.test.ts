@@ -102,6 +102,22 @@ describe('D1 round trips on the hot paths (counted, not timed)', () => {
     expect(trips).toBe(1)
   })
 
+  it("an ACP reader's connect: none (the run's fixed fields are in memory); a delete takes effect at once in the isolate", async ({ expect }) => {
+    const headers = { 'x-api-key': t.key }
+    const made = await call('POST', '/acp/runs', { headers, body: { input: 'read me too' } })
+    expect(made.status).toBe(200)
+    const runId = made.body.run_id
+    await call('GET', `/acp/runs/${runId}/wait`, { headers })
+    counter = countD1()
+    const res = await call('GET', `/acp/runs/${runId}/stream`, { headers })
+    const trips = counter.trips()
+    counter.restore()
+    expect(res.status).toBe(200)
+    expect(trips).toBe(0)
+    expect((await call('DELETE', `/acp/runs/${runId}`, { headers })).status).toBe(204)
+    expect((await call('GET', `/acp/runs/${runId}/stream`, { headers })).status).toBe(404)
+  })
+
   it('a revoked key stops working at once in the isolate that revoked it', async ({ expect }) => {
     const other = await createTenant('d1-trips-revoke')
     const admin = { authorization: 'Bearer test-admin-token' }

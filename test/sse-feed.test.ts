@@ -1,6 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { describe, it } from 'vitest'
 import { SUBSCRIPTIONS } from '../durable-objects/event-hub'
+import type { RunObject } from '../durable-objects/run'
 import { acp, acpFetch, acpFrames } from './helpers/acp'
 import { createTenant, type Tenant } from './helpers/api'
 import { run } from './helpers/runs'
@@ -8,7 +9,7 @@ import { startTurn, streamTurn, turnEvents, waitTurn } from './helpers/sessions'
 import { readSse } from './helpers/sse'
 
 /** Subscriptions the run's RunObject opened: readers in one isolate share one. */
-const subscriptions = (runId: string) => runInDurableObject(run(runId), (obj) => obj[SUBSCRIPTIONS])
+const subscriptions = (runId: string) => runInDurableObject(run(runId), (obj: RunObject) => obj[SUBSCRIPTIONS])
 
 const startAcp = async (t: Tenant, input: string, stream_mode: string[]) => {
   const created = await acp<{ run_id: string }>(t, 'POST', '/runs', { input, stream_mode })

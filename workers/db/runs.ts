@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, lt, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
+import { TtlCache } from '../lib/ttl-cache'
 import type { RunSnapshot, ThreadStatus } from '../runs/types'
 import { paged } from './paged'
 import { memberships, organizations, runs, schedules, threads, webhookDeliveries } from './schema'
@@ -9,6 +10,18 @@ import { monthBudgetColumns } from './tenancy'
 export type RunRow = typeof runs.$inferSelect
 export type NewRun = typeof runs.$inferInsert
 export type ThreadRow = typeof threads.$inferSelect
+
+/** What a stream's connect needs of a run: fixed when the run is created, never updated. */
+export type RunRef = Pick<RunRow, 'id' | 'orgId' | 'channel' | 'stateless' | 'threadId' | 'creation'>
+/**
+ * Run refs are cached per isolate, put there by the insert and dropped by every delete made in the
+ * isolate, so 1,000 readers connecting to one run read it from D1 once at most. A run deleted by
+ * another isolate stays connectable there for up to this bound; its RunObject was rolled back, so
+ * such a stream closes at once without events.
+ */
+export const RUN_REF_CACHE_MS = 30_000
+const runRefs = new TtlCache<RunRef>(RUN_REF_CACHE_MS)
+const refOf = (r: RunRow): RunRef => ({ id: r.id, orgId: r.orgId, channel: r.channel, stateless: r.stateless, threadId: r.threadId, creation: r.creation })
 
 /**
  * Inserts the run, and its new thread, in one D1 batch that also reads the org's monthly budget as it
@@ -37,6 +50,7 @@ export async function insertRun(
   }
   const { org, threadCreated, row } = await batched()
   if (!row) throw new Error('run insert returned no row')
+  runRefs.set(row.id, refOf(row))
   return { row, threadCreated, budget: org?.budget ?? null, spent: org?.spent ?? 0, context: runContextOf(org) }
 }
 
@@ -65,10 +79,12 @@ const runContextOf = (r: { granted: string | null; search: number; hooks: number
 
 /** Takes back a run just inserted (and the thread it created): its org's budget was already spent. */
 export async function uninsertRun(db: Db, runId: string, createdThreadId: string | null): Promise<void> {
+  runRefs.delete(runId)
   await db.batch([db.delete(runs).where(eq(runs.id, runId)), db.delete(threads).where(createdThreadId ? eq(threads.id, createdThreadId) : sql`0`)])
 }
 
 export async function deleteRun(db: Db, runId: string): Promise<void> {
+  runRefs.delete(runId)
   await db.delete(runs).where(eq(runs.id, runId))
 }
 
@@ -81,6 +97,15 @@ export async function getRun(db: Db, orgId: number, runId: string): Promise<RunR
     .get()
   if (!row) throw ApiError.notFound('Run')
   return row
+}
+
+/** The fixed fields of a run of the org (RunRef), from memory when this isolate has them; else as getRun. */
+export async function getRunRef(db: Db, orgId: number, runId: string): Promise<RunRef> {
+  const hit = runRefs.get(runId)
+  if (hit?.orgId === orgId) return hit
+  const ref = refOf(await getRun(db, orgId, runId))
+  runRefs.set(runId, ref)
+  return ref
 }
 
 /** By the integer id the Codegen dialect shows. */
@@ -208,6 +233,7 @@ export async function expiredRunIds(db: Db, at: string, limit: number): Promise<
 
 /** Deletes runs and their webhook deliveries; D1 allows 100 bound parameters per statement. */
 export async function deleteRunsWithDeliveries(db: Db, ids: string[]): Promise<void> {
+  for (const id of ids) runRefs.delete(id)
   for (let i = 0; i < ids.length; i += 90) {
     const chunk = ids.slice(i, i + 90)
     await db.batch([db.delete(webhookDeliveries).where(inArray(webhookDeliveries.runId, chunk)), db.delete(runs).where(inArray(runs.id, chunk))])

@@ -45,6 +45,11 @@ export class TtlCache<V> {
     return loading
   }
 
+  /** An invalidation made in this isolate: the next read loads again. */
+  delete(key: string): void {
+    this.#entries.delete(key)
+  }
+
   clear(): void {
     this.#entries.clear()
   }

@@ -73,7 +73,7 @@ export const runRoutes = new OpenAPIHono<OrgEnv>()
   })
   .openapi(getRunRoute, async (c) => c.json(toRun(await runsDb.getRun(c.var.db, c.var.orgId, c.req.valid('param').run_id)), 200))
   .openapi(streamRunRoute, async (c) => {
-    const run = await runsDb.getRun(c.var.db, c.var.orgId, c.req.valid('param').run_id)
+    const run = await runsDb.getRunRef(c.var.db, c.var.orgId, c.req.valid('param').run_id)
     return service.streamRun(c.env, run.id, service.lastEventIdOf(c.req))
   })
   .openapi(waitRunRoute, async (c) => {

@@ -222,13 +222,21 @@ async function start(c: Context<OrgEnv>, body: RunCreateStateful | RunCreateStat
 
 /** A run of this org, of this thread when one is named (stateless: of no user-visible thread). */
 async function find(c: Context<OrgEnv>, runId: string, threadId?: string): Promise<runsDb.RunRow> {
-  const row = await runsDb.getRun(c.var.db, c.var.orgId, runId)
+  return ensureAcp(await runsDb.getRun(c.var.db, c.var.orgId, runId), threadId)
+}
+
+/** As find, for a stream's connect: only the run's fixed fields, which the isolate keeps in memory. */
+async function findRef(c: Context<OrgEnv>, runId: string, threadId?: string): Promise<runsDb.RunRef> {
+  return ensureAcp(await runsDb.getRunRef(c.var.db, c.var.orgId, runId), threadId)
+}
+
+function ensureAcp<R extends runsDb.RunRef>(row: R, threadId: string | undefined): R {
   if (row.channel !== 'acp') throw ApiError.notFound('Run')
   if (threadId === undefined ? !row.stateless : row.stateless || row.threadId !== threadId) throw ApiError.notFound('Run')
   return row
 }
 
-const modesOf = (row: runsDb.RunRow): StreamMode[] => {
+const modesOf = (row: runsDb.RunRef): StreamMode[] => {
   const m = row.creation?.stream_mode
   const modes = (Array.isArray(m) ? m : [m]).filter((x): x is StreamMode => x === 'values' || x === 'custom')
   return modes.length ? modes : ['values']
@@ -238,7 +246,7 @@ const modesOf = (row: runsDb.RunRow): StreamMode[] => {
  * A run's ACP stream, from the start or from a Last-Event-ID: the event it names is replayed (its
  * frames already sent are skipped) and `values` frames start from the messages of the events before.
  */
-async function streamOf(c: Context<OrgEnv>, row: runsDb.RunRow, lastEventId: string | undefined, cancelOnDisconnect: boolean) {
+async function streamOf(c: Context<OrgEnv>, row: runsDb.RunRef, lastEventId: string | undefined, cancelOnDisconnect: boolean) {
   const onCancel = cancelOnDisconnect ? () => service.cancelRun(c.env, row.id, 'The client disconnected (on_disconnect=cancel)') : undefined
   const from = resumePointOf(lastEventId)
   const modes = modesOf(row)
@@ -294,7 +302,7 @@ export const acpRunRoutes = new OpenAPIHono<OrgEnv>()
   })
   .openapi(streamThreadRun, async (c) => {
     const { thread_id, run_id } = c.req.valid('param')
-    return await streamOf(c, await find(c, run_id, thread_id), lastEventId(c), false)
+    return await streamOf(c, await findRef(c, run_id, thread_id), lastEventId(c), false)
   })
   .openapi(cancelThreadRun, async (c) => {
     const { thread_id, run_id } = c.req.valid('param')
@@ -318,7 +326,7 @@ export const acpRunRoutes = new OpenAPIHono<OrgEnv>()
     await service.deleteRun(c.env, (await find(c, c.req.valid('param').run_id)).id)
     return c.body(null, 204)
   })
-  .openapi(streamRun, async (c) => await streamOf(c, await find(c, c.req.valid('param').run_id), lastEventId(c), false))
+  .openapi(streamRun, async (c) => await streamOf(c, await findRef(c, c.req.valid('param').run_id), lastEventId(c), false))
   .openapi(cancelRun, async (c) => {
     await service.cancelRun(c.env, (await find(c, c.req.valid('param').run_id)).id, 'Cancelled by the client')
     return c.body(null, 204)

@@ -4,7 +4,9 @@ import { SUBSCRIPTIONS } from '../durable-objects/event-hub'
 import type { RunObject } from '../durable-objects/run'
 import { acp, acpFetch, acpFrames } from './helpers/acp'
 import { createTenant, type Tenant } from './helpers/api'
-import { run } from './helpers/runs'
+import { RunStore } from '../durable-objects/run-store'
+import { FEED_MAX_REPLAY } from '../workers/runs/feed'
+import { run, until } from './helpers/runs'
 import { startTurn, streamTurn, turnEvents, waitTurn } from './helpers/sessions'
 import { readSse } from './helpers/sse'
 
@@ -75,6 +77,23 @@ describe('one feed per run per isolate', () => {
     expect(whole.map((e) => e.id)).toEqual(whole.map((_, i) => i + 1))
     expect((await from5).events).toEqual(whole.filter((e) => e.id > 5))
     expect((await waitTurn(t, s)).status).toBe('success')
+  })
+
+  it(`a joiner replays at most ${FEED_MAX_REPLAY} events from the feed, then continues from its last id with no loss`, async ({ expect }) => {
+    const t = await createTenant('feed-cap')
+    const s = await startTurn(t, { message: '/slow 4 /tokens 1200' })
+    const holder = await streamTurn(t, s) // opens the feed and never reads
+    const stored = () => runInDurableObject(run(s.turn_id), (_, state) => new RunStore(state.storage.sql).eventsAfter(FEED_MAX_REPLAY, 100).length)
+    await until(stored, (n) => n >= 50, 20_000)
+    const first = (await readSse(await streamTurn(t, s))).events
+    expect(first.map((e) => e.id)).toEqual(first.map((_, i) => i + 1))
+    expect(first).toHaveLength(FEED_MAX_REPLAY)
+    const rest = (await readSse(await streamTurn(t, s, FEED_MAX_REPLAY))).events
+    const whole = [...first, ...rest]
+    expect(whole.map((e) => e.id)).toEqual(whole.map((_, i) => i + 1))
+    expect(whole.filter((e) => e.event === 'message_delta')).toHaveLength(1200)
+    expect(whole.at(-1)?.event).toBe('done')
+    await holder.body?.cancel()
   })
 
   it('ACP: readers from the start share the frames; a resumed reader gets exactly the frames after its id', async ({ expect }) => {

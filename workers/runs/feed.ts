@@ -51,6 +51,8 @@ interface Reader {
   toFrames: ((e: EventLine) => ReturnType<ReturnType<EventTransform>>) | null
   sentFrame: boolean
   keepalives: number
+  /** Looks in a row that found nothing (its wait grows with it). */
+  idle: number
   wake: (() => void) | null
 }
 
@@ -63,12 +65,19 @@ interface Reader {
  * them (~4,000 wakes/s at most), from 20 ms (few readers) to 250 ms (1,000 and more).
  */
 const pollMs = (readers: number) => Math.min(250, Math.max(20, readers / 4))
+/** A reader that found nothing new waits longer, up to 4 periods (an idle run costs a quarter). */
+const MAX_BACKOFF = 2
+/**
+ * The RunObject writes a keepalive every 15 s (durable-objects/event-hub.ts HEARTBEAT_MS) to a live
+ * subscription: silence past this means the owner's request died without a word, and the next
+ * reader that looks subscribes in its place.
+ */
+const STALE_MS = 40_000
+/** The owner also looks on its own timer, so it learns when another reader took the subscription over. */
+const OWNER_CHECK_MS = 5_000
 
 const encoder = new TextEncoder()
 const feeds = new Map<string, RunFeed>()
-
-/** Counts, for tests and benchmarks: subscriptions this isolate opened to RunObjects for feeds. */
-export const feedStats = { subscriptions: 0 }
 
 /**
  * One subscription per run per isolate, shared by every reader of the run in it: the RunObject
@@ -105,6 +114,8 @@ class RunFeed {
   /** Bumped when the owner changes: a superseded pump stops. */
   #generation = 0
   #source: ReadableStreamDefaultReader<string> | null = null
+  /** When the subscription last said anything (an event or a keepalive). */
+  #heardAt = 0
 
   constructor(
     readonly runId: string,
@@ -132,6 +143,7 @@ class RunFeed {
       toFrames: shared ? null : view.transform(),
       sentFrame: false,
       keepalives: this.#keepalives,
+      idle: 0,
       wake: null,
     }
     this.#readers.add(reader)
@@ -145,14 +157,24 @@ class RunFeed {
             this.#leave(reader)
             return
           }
-          if (bytes) return
-          if (!this.#owner) this.#pumpFor(reader)
+          if (bytes) {
+            reader.idle = 0
+            return
+          }
+          if (!this.#owner || Date.now() - this.#heardAt > STALE_MS) this.#pumpFor(reader)
           if (this.#owner === reader) {
             // The pump runs in this request: it wakes this reader as soon as an event arrives.
+            let timer: ReturnType<typeof setTimeout> | undefined
             await new Promise<void>((resolve) => {
               reader.wake = resolve
+              timer = setTimeout(resolve, OWNER_CHECK_MS)
             })
-          } else await new Promise<void>((resolve) => setTimeout(resolve, pollMs(this.#readers.size)))
+            clearTimeout(timer)
+            reader.wake = null
+          } else {
+            await new Promise<void>((resolve) => setTimeout(resolve, pollMs(this.#readers.size) * 2 ** reader.idle))
+            reader.idle = Math.min(MAX_BACKOFF, reader.idle + 1)
+          }
         }
       },
       cancel: async () => {
@@ -276,7 +298,10 @@ class RunFeed {
   /** Runs in the reader's own request: it opens and reads the RunObject's stream for the feed. */
   #pumpFor(reader: Reader): void {
     if (this.ended) return
+    // A superseded owner's stream belongs to its request: it goes when that request ends.
+    if (this.#owner && this.#owner !== reader) this.#source = null
     this.#owner = reader
+    this.#heardAt = Date.now()
     const generation = ++this.#generation
     this.#pump(reader, generation).catch(() => {
       // The subscription failed: readers close and clients resume with Last-Event-ID.
@@ -288,7 +313,6 @@ class RunFeed {
     while (generation === this.#generation) {
       const before = this.#lastSeq
       const stream = await runStub(owner.env, this.runId).subscribe(this.#lastSeq)
-      feedStats.subscriptions++
       if (generation !== this.#generation) {
         await stream.cancel()
         return
@@ -301,6 +325,7 @@ class RunFeed {
         const { value, done } = await source.read()
         if (generation !== this.#generation) return
         if (done) break
+        this.#heardAt = Date.now()
         buffer += value
         let keepalive = false
         for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {

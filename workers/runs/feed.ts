@@ -86,9 +86,9 @@ const feeds = new Map<string, RunFeed>()
  * here; one whose Last-Event-ID is older than the memory subscribes on its own (`null`).
  *
  * Workers forbid touching one request's I/O objects from another request: the RunObject's stream
- * is read only in the request of the reader that opened it (the owner), and each reader enqueues
- * into its own response in its own request, woken by a promise it made. When the owner leaves, the
- * next reader that needs an event subscribes again after the last event the feed has.
+ * is read only in the request of the reader that opened it (the owner, woken by it at once), and
+ * every other reader writes its own response from its own timer (pollMs). When the owner leaves,
+ * the next reader that looks subscribes again after the last event the feed has.
  */
 export function joinFeed(env: Pick<Env, 'RUNS'>, runId: string, after: number, view: FeedView, onCancel?: () => Promise<unknown>): ReadableStream<Uint8Array> | null {
   let feed = feeds.get(runId)

@@ -359,7 +359,9 @@ class RunFeed {
     this.#lastSeq = e.seq
     if (this.#events.length <= FEED_MAX_EVENTS + TRIM_CHUNK) return
     const gone = this.#events.splice(0, TRIM_CHUNK)
-    for (const view of this.#shared.values()) {
+    for (const [key, view] of this.#shared) {
+      // A history view not made past the cut cannot go on (it would skip events): its readers are behind the cut and close.
+      if (!view.perEvent && view.texts.length < TRIM_CHUNK) this.#shared.delete(key)
       view.texts.splice(0, TRIM_CHUNK)
       view.cache = null
     }

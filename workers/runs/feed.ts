@@ -62,8 +62,9 @@ interface Reader {
  * from there fails ("Cannot perform I/O on behalf of a different request"), so a reader can only
  * wake on its own I/O or timer. Each wake costs a timer and a socket write (~20 µs measured locally,
  * whatever the event rate): the period grows with the readers so they take a bounded share of the
- * isolate (~2,000 wakes/s, 4% at most), from 20 ms (40 readers or fewer) to 500 ms (1,000 and more).
- * With 1,000 readers at 250 ms the run took 1.10–1.18× its time alone; at 500 ms, 1.08–1.09×.
+ * isolate (~2,000 wakes/s, 4% at most), from 20 ms (40 readers or fewer in the isolate, all runs
+ * together) to 500 ms (1,000 and more).
+ * Measured with 1,000 readers of one run: at 250 ms the run took 1.10–1.18× its time alone, at 500 ms 1.08–1.16×.
  */
 const pollMs = (readers: number) => Math.min(500, Math.max(20, readers / 2))
 /** A reader that found nothing new waits longer, up to 4 periods (an idle run costs a quarter). */
@@ -79,6 +80,8 @@ const OWNER_CHECK_MS = 5_000
 
 const encoder = new TextEncoder()
 const feeds = new Map<string, RunFeed>()
+/** Readers of every feed in this isolate: the wake budget is the isolate's, whatever the runs. */
+let readersHere = 0
 
 /**
  * One subscription per run per isolate, shared by every reader of the run in it: the RunObject
@@ -148,6 +151,7 @@ class RunFeed {
       wake: null,
     }
     this.#readers.add(reader)
+    readersHere++
     return new ReadableStream<Uint8Array>({
       pull: async (controller) => {
         for (;;) {
@@ -173,7 +177,7 @@ class RunFeed {
             clearTimeout(timer)
             reader.wake = null
           } else {
-            await new Promise<void>((resolve) => setTimeout(resolve, pollMs(this.#readers.size) * 2 ** reader.idle))
+            await new Promise<void>((resolve) => setTimeout(resolve, pollMs(readersHere) * 2 ** reader.idle))
             reader.idle = Math.min(MAX_BACKOFF, reader.idle + 1)
           }
         }
@@ -258,6 +262,7 @@ class RunFeed {
 
   #leave(reader: Reader): void {
     if (!this.#readers.delete(reader)) return
+    readersHere--
     if (this.#owner === reader) {
       // Its request ends, and the RunObject's stream with it: the next reader that waits subscribes again.
       this.#owner = null

@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:workers'
 import { describe, it } from 'vitest'
 import { admin, call, createTenant } from './helpers/api'
 import { acp } from './helpers/acp'
@@ -29,5 +30,22 @@ describe('monthly budgets', () => {
 
     await admin('PATCH', `/organizations/${t.orgId}`, { monthly_budget_usd: null })
     expect((await call('POST', '/v1/sessions/stream', { key: t.key, body: { message: 'unlimited' } })).status).toBe(202)
+  })
+
+  it("the month's spend is kept per org by triggers: it follows runs' costs as they change and are deleted", async ({ expect }) => {
+    const t = await createTenant('spend')
+    const month = new Date().toISOString().slice(0, 7)
+    const kept = () => env.DB.prepare('SELECT cost_total AS c FROM org_month_spend WHERE org_id = ? AND month = ?').bind(t.orgId, month).first<number>('c')
+    const summed = () => env.DB.prepare('SELECT coalesce(sum(cost_total), 0) AS c FROM runs WHERE org_id = ?').bind(t.orgId).first<number>('c')
+    for (const message of ['/tokens 40', '/tokens 10']) await waitTurn(t, await startTurn(t, { message }))
+    const spent = await summed()
+    expect(spent).toBeGreaterThan(0)
+    expect(await kept()).toBeCloseTo(spent ?? 0, 12)
+    expect((await call('GET', `/v1/organizations/${t.orgId}/usage`, { key: t.key })).body.spent_usd).toBeCloseTo(spent ?? 0, 12)
+    // A deleted run takes its cost with it (ACP delete, rollback and retention delete rows).
+    const one = await env.DB.prepare('SELECT id, cost_total FROM runs WHERE org_id = ? ORDER BY cost_total DESC LIMIT 1').bind(t.orgId).first<{ id: string; cost_total: number }>()
+    await env.DB.prepare('DELETE FROM runs WHERE id = ?').bind(one?.id).run()
+    expect(await kept()).toBeCloseTo((spent ?? 0) - (one?.cost_total ?? 0), 12)
+    expect(await kept()).toBeCloseTo((await summed()) ?? 0, 12)
   })
 })

@@ -241,6 +241,21 @@ export const runs = sqliteTable(
  * Runs per agent version, kept exact by triggers on `runs` (insert +1, delete -1; migration 0006), so
  * an AgentInstance page's `total` reads one row instead of counting an agent's 100k runs.
  */
+/**
+ * Each org's spend per calendar month (UTC, `YYYY-MM` of the run's created_at), kept by triggers on
+ * runs (migration 0011): the budget check at every run creation reads one row instead of summing the
+ * month's runs, which grows with them.
+ */
+export const orgMonthSpend = sqliteTable(
+  'org_month_spend',
+  {
+    orgId: integer('org_id').notNull(),
+    month: text('month').notNull(),
+    costTotal: real('cost_total').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.month] })],
+)
+
 export const agentRunCounts = sqliteTable(
   'agent_run_counts',
   {

@@ -172,10 +172,11 @@ export function monthBudgetQuery(db: Db, orgId: number, now = new Date(), always
 /** The budget and this month's spend as columns of a select from organizations (run creation adds its own). */
 export function monthBudgetColumns(now = new Date(), alwaysSum = false) {
   const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString()
+  // One row per org and month, kept by triggers on runs (org_month_spend): no sum over the month's runs.
   const columns = {
     budget: organizations.monthlyBudgetUsd,
     spent: sql<number>`CASE WHEN ${organizations.monthlyBudgetUsd} IS NULL AND ${alwaysSum ? 0 : 1} THEN 0 ELSE
-        (SELECT coalesce(sum(r.cost_total), 0) FROM runs r WHERE r.org_id = organizations.id AND r.created_at >= ${since}) END`,
+        coalesce((SELECT s.cost_total FROM org_month_spend s WHERE s.org_id = organizations.id AND s.month = ${since.slice(0, 7)}), 0) END`,
   }
   return { columns, since }
 }

@@ -58,7 +58,7 @@ export class RunObject extends DurableObject<Env> {
   }
 
   /** Creates the run (idempotent). `enqueue: false` holds it until its thread admits it (release). */
-  async init(spec: RunSpec, opts: { enqueue: boolean; delay_ms?: number }): Promise<RunSnapshot> {
+  async init(spec: RunSpec, opts: { enqueue: boolean; delay_ms?: number }): Promise<void> {
     const startAt = Date.now() + (opts.delay_ms ?? 0)
     // One insert: the row, held or already owing its queue message (#queue's fields, written at once).
     const queued = opts.enqueue ? { queued_ms: startAt, outbox: ['enqueue' as const] } : { queued_ms: 0, outbox: [] }
@@ -67,7 +67,6 @@ export class RunObject extends DurableObject<Env> {
       this.#emit([{ type: 'status', data: { status: 'pending' } }])
       await this.#afterChange()
     }
-    return this.snapshot()
   }
 
   /** The thread's turn came: send the held run to the queue. */
@@ -97,13 +96,15 @@ export class RunObject extends DurableObject<Env> {
     // then and its final write carries everything: a short run costs one D1 write, not two. So does
     // its thread, which admitted this run as its active one already.
     await this.#afterChange(['d1', 'thread'])
-    const cp = this.#store.checkpoint()
+    // A first claim has nothing saved yet: no checkpoint, no tool results to read.
+    const first = run.attempt === 0
+    const cp = first ? undefined : this.#store.checkpoint()
     return {
       ok: true,
       spec: run.spec,
       messages: cp?.messages ?? [{ role: 'user', content: run.spec.input, ...(run.spec.images?.length ? { images: run.spec.images } : {}) }],
       step: cp?.step ?? 0,
-      tool_results: this.#store.toolResults(),
+      tool_results: first ? {} : this.#store.toolResults(),
       attempt: run.attempt + 1,
     }
   }
@@ -364,10 +365,11 @@ export class RunObject extends DurableObject<Env> {
     this.#addOutbox('enqueue')
   }
 
-  #addOutbox(item: OutboxItem): void {
+  #addOutbox(...items: OutboxItem[]): void {
     this.#owed = true
     const outbox = this.#store.get()?.outbox ?? []
-    if (!outbox.includes(item)) this.#store.update({ outbox: JSON.stringify([...outbox, item]) })
+    const added = items.filter((item, i) => !outbox.includes(item) && items.indexOf(item) === i)
+    if (added.length) this.#store.update({ outbox: JSON.stringify([...outbox, ...added]) })
   }
 
   #transition(run: RunRow, to: RunStatus, fields: Parameters<RunStore['update']>[0] = {}): void {
@@ -386,10 +388,11 @@ export class RunObject extends DurableObject<Env> {
       events.push({ type: 'done', data: { status: to, output: snap.output, error: snap.error, usage: { ...snap.usage }, costs: { ...snap.costs } } })
     }
     this.#emit(events)
-    this.#addOutbox('d1')
-    if (next.spec.thread_id) this.#addOutbox('thread')
-    if (terminal && next.spec.webhook) this.#addOutbox('webhook')
-    if (eventOf(to)) this.#addOutbox('notify')
+    const owed: OutboxItem[] = ['d1']
+    if (next.spec.thread_id) owed.push('thread')
+    if (terminal && next.spec.webhook) owed.push('webhook')
+    if (eventOf(to)) owed.push('notify')
+    this.#addOutbox(...owed)
     if (terminal) this.#hub.closeAll()
   }
 

@@ -107,12 +107,12 @@ export class RunStore {
     this.#exec = openStore(sql, RUN_SCHEMA)
   }
 
-  /** Runs an UPDATE that adds `increments` to counters, and adds them to the cached row too. */
-  #increment(query: string, params: SqlStorageValue[], increments: Record<string, number>): void {
+  /** Runs a statement on the run row, then gives the cached row the same change (`patch`); a failed one leaves it dropped. */
+  #write(query: string, params: SqlStorageValue[], patch: (raw: RawRun) => RawRun): void {
     const raw = this.#raw
     this.#drop()
     this.#exec(query, ...params)
-    if (raw) this.#raw = { ...raw, ...Object.fromEntries(Object.entries(increments).map(([k, n]) => [k, Number(raw[k] ?? 0) + n])) }
+    if (raw) this.#raw = patch(raw)
   }
 
   /** The run row changed in a way not mirrored in memory: read it again next time. */
@@ -202,22 +202,20 @@ export class RunStore {
     const keys = Object.keys(fields) as (keyof typeof fields)[]
     if (keys.length === 0) return
     const values = keys.map((k) => fields[k] ?? null)
-    const raw = this.#raw
-    this.#drop()
-    this.#exec(`UPDATE run SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = 1`, ...values)
-    if (raw) this.#raw = { ...raw, ...Object.fromEntries(keys.map((k, i) => [k, values[i] ?? null])) }
+    this.#write(`UPDATE run SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = 1`, values, (raw) => ({ ...raw, ...Object.fromEntries(keys.map((k, i) => [k, values[i] ?? null])) }))
   }
 
   addUsage(usage: Usage): void {
     const { prompt_tokens, completion_tokens } = usage
-    this.#increment('UPDATE run SET prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ? WHERE id = 1', [prompt_tokens, completion_tokens], {
-      prompt_tokens,
-      completion_tokens,
-    })
+    this.#write('UPDATE run SET prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ? WHERE id = 1', [prompt_tokens, completion_tokens], (raw) => ({
+      ...raw,
+      prompt_tokens: Number(raw.prompt_tokens) + prompt_tokens,
+      completion_tokens: Number(raw.completion_tokens) + completion_tokens,
+    }))
   }
 
   countD1Write(): void {
-    this.#increment('UPDATE run SET d1_writes = d1_writes + 1 WHERE id = 1', [], { d1_writes: 1 })
+    this.#write('UPDATE run SET d1_writes = d1_writes + 1 WHERE id = 1', [], (raw) => ({ ...raw, d1_writes: Number(raw.d1_writes) + 1 }))
   }
 
   /** Inserts the event unless its key exists; returns it with its seq, or null for a duplicate. */

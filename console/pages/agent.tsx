@@ -3,6 +3,7 @@ import { api, ApiFailure } from '../api'
 import { useApp } from '../context'
 import type { Agent, AvailableCredential, Connector } from '../types'
 import { Instances } from './instances'
+import { ErrorNote } from '../error-note'
 
 const failure = (err: unknown) => (err instanceof ApiFailure ? err.message : String(err))
 
@@ -86,11 +87,7 @@ function Connectors({ agent, base, onChange }: { agent: Agent; base: string; onC
           {c.title} <code>{c.key}</code>
         </label>
       ))}
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </fieldset>
   )
 }
@@ -173,11 +170,7 @@ function Credentials({ base, connectors }: { base: string; connectors: string })
         <input id="c-secret" type="password" autocomplete="off" required value={form.secret} onInput={field('secret')} />
         <button type="submit">{t('addCredential')}</button>
       </form>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </section>
   )
 }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'hono/jsx'
 import { api, ApiFailure } from '../api'
 import { useApp } from '../context'
 import type { Agent, Page } from '../types'
+import { ErrorNote } from '../error-note'
 
 /** The org's agents, the system agent first, and a form to create one. */
 export function AgentsPage() {
@@ -62,11 +63,7 @@ export function AgentsPage() {
         <input id="agent-model" value={form.model} onInput={field('model')} />
         <label for="agent-prompt">{t('systemPrompt')}</label>
         <textarea id="agent-prompt" rows={3} value={form.system_prompt} onInput={field('system_prompt')} />
-        {error && (
-          <p role="alert" class="error">
-            {error}
-          </p>
-        )}
+        <ErrorNote error={error} />
         <button type="submit">{t('create')}</button>
       </form>
     </section>

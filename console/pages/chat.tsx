@@ -3,6 +3,7 @@ import { api, ApiFailure, follow, type StreamEvent } from '../api'
 import { Artifact } from '../artifacts'
 import { useApp } from '../context'
 import { money, type Agent, type Turn } from '../types'
+import { ErrorNote } from '../error-note'
 
 interface ToolFold {
   id: string
@@ -138,11 +139,7 @@ export function ChatPage({ agentId }: { agentId: string }) {
               ))}
               <p class="reply">{[v.text, v.live].filter(Boolean).join('\n\n')}</p>
               {v.question !== null && <Question id={`answer-${v.turnId}`} question={v.question} onAnswer={(answer) => post(v.turnId, 'resume', { answer })} />}
-              {v.error && (
-                <p role="alert" class="error">
-                  {v.error}
-                </p>
-              )}
+              <ErrorNote error={v.error} />
               <p class="meta">
                 <span class={`status s-${v.status}`}>{v.status}</span>
                 {v.final && ` · ${v.final.usage.total_tokens} ${t('tokens').toLowerCase()} · ${money(v.final.costs)}`}
@@ -175,11 +172,7 @@ export function ChatPage({ agentId }: { agentId: string }) {
         />
         <button type="submit">{t('send')}</button>
       </form>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </section>
   )
 }

@@ -1,6 +1,7 @@
 import { useState } from 'hono/jsx'
 import { api, apiKey, ApiFailure } from '../api'
 import { useApp } from '../context'
+import { ErrorNote } from '../error-note'
 
 export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
   const { t } = useApp()
@@ -23,11 +24,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
       <label for="api-key">{t('apiKey')}</label>
       <input id="api-key" name="api-key" type="password" autocomplete="off" required value={key} onInput={(e: Event) => setKey((e.target as HTMLInputElement).value)} />
       <p class="hint">{t('apiKeyHint')}</p>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       <button type="submit">{t('signIn')}</button>
     </form>
   )

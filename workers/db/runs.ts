@@ -3,9 +3,12 @@ import type { Db } from '../app-env'
 import { ApiError } from '../errors'
 import { TtlCache } from '../lib/ttl-cache'
 import type { RunSnapshot, ThreadStatus } from '../runs/types'
+import { grantedServicesColumn } from './grants'
 import { paged } from './paged'
+import { hasSearchSettingsColumn } from './search-settings'
 import { memberships, organizations, runs, schedules, threads, webhookDeliveries } from './schema'
 import { monthBudgetColumns } from './tenancy'
+import { hasEnabledEndpointColumn } from './webhooks'
 
 export type RunRow = typeof runs.$inferSelect
 export type NewRun = typeof runs.$inferInsert
@@ -66,9 +69,9 @@ export interface RunContext {
 }
 
 const runContextColumns = (orgId: number, agentId: string) => ({
-  granted: sql<string | null>`(SELECT group_concat(DISTINCT c.service_name) FROM grants g JOIN credentials c ON c.id = g.credential_id WHERE g.agent_id = ${agentId})`,
-  search: sql<number>`EXISTS (SELECT 1 FROM org_search_settings s WHERE s.org_id = ${orgId})`,
-  hooks: sql<number>`EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.org_id = ${orgId} AND w.enabled = 1)`,
+  granted: grantedServicesColumn(agentId),
+  search: hasSearchSettingsColumn(orgId),
+  hooks: hasEnabledEndpointColumn(orgId),
 })
 
 const runContextOf = (r: { granted: string | null; search: number; hooks: number } | undefined): RunContext => ({

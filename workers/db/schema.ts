@@ -238,10 +238,6 @@ export const runs = sqliteTable(
 )
 
 /**
- * Runs per agent version, kept exact by triggers on `runs` (insert +1, delete -1; migration 0006), so
- * an AgentInstance page's `total` reads one row instead of counting an agent's 100k runs.
- */
-/**
  * Each org's spend per calendar month (UTC, `YYYY-MM` of the run's created_at), kept by triggers on
  * runs (migration 0011): the budget check at every run creation reads one row instead of summing the
  * month's runs, which grows with them.
@@ -256,6 +252,10 @@ export const orgMonthSpend = sqliteTable(
   (t) => [primaryKey({ columns: [t.orgId, t.month] })],
 )
 
+/**
+ * Runs per agent version, kept exact by triggers on `runs` (insert +1, delete -1; migration 0009), so
+ * an AgentInstance page's `total` reads one row instead of counting an agent's 100k runs.
+ */
 export const agentRunCounts = sqliteTable(
   'agent_run_counts',
   {

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { decryptSecret, encryptSecret } from '../lib/crypto'
 import { orgSearchSettings } from './schema'
@@ -10,6 +10,9 @@ export async function getSearchSettings(db: Db, orgId: number) {
   const row = await db.select().from(orgSearchSettings).where(eq(orgSearchSettings.orgId, orgId)).get()
   return { provider: row?.provider ?? null, url: row?.url ?? null, api_key_set: Boolean(row?.apiKeyCiphertext) }
 }
+
+/** Whether the org set a provider (getSearchSettings().provider !== null), as a column of a larger select. */
+export const hasSearchSettingsColumn = (orgId: number) => sql<number>`EXISTS (SELECT 1 FROM org_search_settings s WHERE s.org_id = ${orgId})`
 
 /** Replaces the org's provider (null clears it: the deployment's applies again). */
 export async function setSearchSettings(db: Db, orgId: number, value: { provider: 'searxng' | 'brave'; url: string | null; apiKey: string | null } | null, encryptionKey: string) {

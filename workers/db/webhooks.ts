@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
 import { paged } from './paged'
@@ -43,6 +43,9 @@ export async function deleteEndpoint(db: Db, id: string): Promise<void> {
 export async function listDeliveries(db: Db, endpointId: string, limit: number, offset: number) {
   return paged(db, webhookDeliveries, eq(webhookDeliveries.endpointId, endpointId), [desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id)], limit, offset)
 }
+
+/** hasEnabledEndpoint as a column of a larger select (run creation reads it with the budget). */
+export const hasEnabledEndpointColumn = (orgId: number) => sql<number>`EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.org_id = ${orgId} AND w.enabled = 1)`
 
 /** Whether the org has an enabled endpoint: a read, not a write, per run end. */
 export async function hasEnabledEndpoint(db: Db, orgId: number): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { Env } from '../env'
-import { type EventLine, type EventTransform, KEEPALIVE, RETRY_MS, sseFrames } from './sse'
+import { type EventLine, type EventTransform, KEEPALIVE, RETRY_MS, sseFrames, takeEventLines } from './sse'
 import { runStub } from './stubs'
 
 /**
@@ -332,16 +332,14 @@ class RunFeed {
         if (generation !== this.#generation) return
         if (done) break
         this.#heardAt = Date.now()
-        buffer += value
+        const { lines, rest } = takeEventLines(buffer + value)
+        buffer = rest
         let keepalive = false
-        for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-          const line = buffer.slice(0, nl)
-          buffer = buffer.slice(nl + 1)
-          if (line === '') {
+        for (const e of lines) {
+          if (e === null) {
             keepalive = true
             continue
           }
-          const e = JSON.parse(line) as EventLine
           if (e.seq <= this.#lastSeq) continue
           this.#add(e)
           if (e.type === 'done') terminal = true

@@ -39,6 +39,17 @@ export interface EventLine {
 /** The hub's keepalive: an empty line, written out as the SSE comment KEEPALIVE. */
 export const HUB_KEEPALIVE = '\n'
 
+/** The complete lines of the hub's NDJSON in `buffer`, parsed (`null`: a keepalive), and the partial line left. */
+export function takeEventLines(buffer: string): { lines: (EventLine | null)[]; rest: string } {
+  const cut = buffer.lastIndexOf('\n')
+  if (cut < 0) return { lines: [], rest: buffer }
+  const lines = buffer
+    .slice(0, cut)
+    .split('\n')
+    .map((line) => (line === '' ? null : (JSON.parse(line) as EventLine)))
+  return { lines, rest: buffer.slice(cut + 1) }
+}
+
 /**
  * A dialect's view of a run's events, made once per connection (it may keep state, as ACP keeps the
  * messages so far) and applied once per event: each event becomes zero or more frames.
@@ -66,17 +77,17 @@ export function encodeEvents(source: ReadableStream<Uint8Array>, transform: Even
           controller.close()
           return
         }
-        buffer += value
+        const { lines, rest } = takeEventLines(buffer + value)
+        buffer = rest
         let text = ''
         let ended = false
-        for (let nl = buffer.indexOf('\n'); nl >= 0 && !ended; nl = buffer.indexOf('\n')) {
-          const line = buffer.slice(0, nl)
-          buffer = buffer.slice(nl + 1)
-          if (line === '') {
+        for (const line of lines) {
+          if (ended) break
+          if (line === null) {
             text += KEEPALIVE
             continue
           }
-          const frames = toFrames(JSON.parse(line) as EventLine)
+          const frames = toFrames(line)
           if (frames.length === 0) continue
           text += sseFrames(frames, first)
           first = false

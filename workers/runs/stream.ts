@@ -1,6 +1,6 @@
 import type { Env } from '../env'
 import { type FeedView, joinFeed } from './feed'
-import { type EventLine, type EventTransform, encodeEvents, engineFrames } from './sse'
+import { type EventLine, type EventTransform, encodeEvents, engineFrames, takeEventLines } from './sse'
 import { runStub } from './stubs'
 
 /** The engine's frames depend on each event alone: every reader of a run shares them. */
@@ -32,14 +32,11 @@ export async function streamRun(env: Env, runId: string, after: number, view: { 
  * token deltas into progress notifications): replay after `after`, then live until the run ends.
  */
 export async function* runEvents(env: Env, runId: string, after: number): AsyncGenerator<EventLine> {
-  const lines = (await runStub(env, runId).subscribe(after)).pipeThrough(new TextDecoderStream())
+  const chunks = (await runStub(env, runId).subscribe(after)).pipeThrough(new TextDecoderStream())
   let buffer = ''
-  for await (const chunk of lines) {
-    buffer += chunk
-    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-      const line = buffer.slice(0, nl)
-      buffer = buffer.slice(nl + 1)
-      if (line) yield JSON.parse(line) as EventLine
-    }
+  for await (const chunk of chunks) {
+    const { lines, rest } = takeEventLines(buffer + chunk)
+    buffer = rest
+    for (const line of lines) if (line) yield line
   }
 }

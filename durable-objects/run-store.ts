@@ -90,56 +90,134 @@ interface RawRun {
 const json = <T>(v: SqlStorageValue): T => JSON.parse(String(v)) as T
 const jsonOrNull = <T>(v: SqlStorageValue): T | null => (v === null ? null : json<T>(v))
 
+/** The run row's columns a RunObject changes after init: flush() writes them all in one statement shape. */
+const MUTABLE = [
+  'status',
+  'output',
+  'error',
+  'interrupt',
+  'lease_owner',
+  'lease_expires_ms',
+  'attempt',
+  'started_at',
+  'started_ms',
+  'ended_at',
+  'ttft_ms',
+  'deadline_ms',
+  'prompt_tokens',
+  'completion_tokens',
+  'wakes',
+  'queued_ms',
+  'd1_writes',
+  'outbox',
+  'start_at_ms',
+  'step_failures',
+] as const
+type Mutable = (typeof MUTABLE)[number]
+const FLUSH = `UPDATE run SET ${MUTABLE.map((k) => `${k} = ?`).join(', ')} WHERE id = 1`
+
 export class RunStore {
   readonly #exec: Exec
   /**
    * The run row as stored, read by nearly every call of the RunObject: kept in memory. Only this
-   * store's own statements on the `run` table change it: update() patches it with the values it
-   * wrote (what SQLite stores), the others drop it. A store made after deleteAll starts empty.
+   * store changes the `run` table: init() puts the whole row here, update() changes it here and
+   * marks it dirty, flush() writes it back. A store made after deleteAll starts empty.
    */
   #raw: RawRun | undefined
-  /** #raw parsed, frozen so no caller can change the shared copy; rebuilt after each write. */
+  /** #raw parsed, frozen so no caller can change the shared copy; rebuilt after each change. */
   #row: RunRow | undefined
   /** The spec never changes after init: parsed once. */
   #spec: RunSpec | undefined
+  /**
+   * #raw has changes not yet written. A call's changes go out as one UPDATE (one statement shape, so
+   * a new object prepares it once) when the RunObject flushes, before it awaits or returns; a
+   * microtask flushes whatever a path forgot, still inside the same implicit transaction.
+   */
+  #dirty = false
 
   constructor(sql: SqlStorage) {
     this.#exec = openStore(sql, RUN_SCHEMA)
   }
 
-  /** Runs a statement on the run row, then gives the cached row the same change (`patch`); a failed one leaves it dropped. */
-  #write(query: string, params: SqlStorageValue[], patch: (raw: RawRun) => RawRun): void {
-    const raw = this.#raw
-    this.#drop()
-    this.#exec(query, ...params)
-    if (raw) this.#raw = patch(raw)
+  /** Changes the cached row and marks it for the next flush. */
+  #change(patch: (raw: RawRun) => RawRun): void {
+    const raw = this.#raw ?? this.#read()
+    if (!raw) throw new Error('run row missing: update before init')
+    this.#raw = patch(raw)
+    this.#row = undefined
+    if (this.#dirty) return
+    this.#dirty = true
+    queueMicrotask(() => {
+      try {
+        this.flush()
+      } catch (err) {
+        console.error(`run store: late flush failed: ${err instanceof Error ? err.message : String(err)}`)
+      }
+    })
   }
 
-  /** The run row changed in a way not mirrored in memory: read it again next time. */
-  #drop(): void {
-    this.#raw = undefined
-    this.#row = undefined
+  /** Writes the row's pending changes, if any. A failed write drops the cache: storage stays the truth. */
+  flush(): void {
+    if (!this.#dirty) return
+    this.#dirty = false
+    const raw = this.#raw
+    if (!raw) return
+    try {
+      this.#exec(FLUSH, ...MUTABLE.map((k) => raw[k] ?? null))
+    } catch (err) {
+      this.#raw = undefined
+      this.#row = undefined
+      throw err
+    }
+  }
+
+  #read(): RawRun | undefined {
+    this.#raw = this.#exec<RawRun>('SELECT * FROM run WHERE id = 1').toArray()[0]
+    return this.#raw
   }
 
   init(spec: RunSpec, createdAt: string, fields: { deadline_ms: number; start_at_ms: number; queued_ms: number; outbox: OutboxItem[] }): boolean {
-    const cursor = this.#exec(
-      `INSERT OR IGNORE INTO run (id, spec, status, created_at, deadline_ms, start_at_ms, queued_ms, outbox) VALUES (1, ?, 'pending', ?, ?, ?, ?, ?)`,
-      JSON.stringify(spec),
-      createdAt,
-      fields.deadline_ms,
-      fields.start_at_ms,
-      fields.queued_ms,
-      JSON.stringify(fields.outbox),
-    )
-    this.#drop()
-    return cursor.rowsWritten > 0
+    // The whole row, as SQLite will hold it: the insert writes every column, and the cache starts
+    // from the same values, so the next call reads nothing back.
+    const raw: RawRun = {
+      id: 1,
+      spec: JSON.stringify(spec),
+      status: 'pending',
+      output: null,
+      error: null,
+      interrupt: null,
+      lease_owner: null,
+      lease_expires_ms: 0,
+      attempt: 0,
+      created_at: createdAt,
+      started_at: null,
+      started_ms: null,
+      ended_at: null,
+      ttft_ms: null,
+      deadline_ms: fields.deadline_ms,
+      prompt_tokens: 0,
+      completion_tokens: 0,
+      wakes: 0,
+      queued_ms: fields.queued_ms,
+      d1_writes: 0,
+      outbox: JSON.stringify(fields.outbox),
+      start_at_ms: fields.start_at_ms,
+      webhook_attempts: 0,
+      step_failures: 0,
+    }
+    const columns = Object.keys(raw)
+    const cursor = this.#exec(`INSERT OR IGNORE INTO run (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, ...Object.values(raw))
+    const inserted = cursor.rowsWritten > 0
+    this.#raw = inserted ? raw : undefined
+    this.#row = undefined
+    return inserted
   }
 
   get(): RunRow | undefined {
     if (this.#row) return this.#row
-    if (!this.#raw) this.#raw = this.#exec<RawRun>('SELECT * FROM run WHERE id = 1').toArray()[0]
-    if (!this.#raw) return undefined
-    this.#row = deepFreeze(this.#parse(this.#raw))
+    const raw = this.#raw ?? this.#read()
+    if (!raw) return undefined
+    this.#row = deepFreeze(this.#parse(raw))
     return this.#row
   }
 
@@ -174,40 +252,16 @@ export class RunStore {
     }
   }
 
-  /** Partial update of the run row; keys are column names. */
-  update(
-    fields: Partial<
-      Record<
-        | 'status'
-        | 'output'
-        | 'error'
-        | 'interrupt'
-        | 'lease_owner'
-        | 'lease_expires_ms'
-        | 'attempt'
-        | 'started_at'
-        | 'started_ms'
-        | 'ended_at'
-        | 'ttft_ms'
-        | 'wakes'
-        | 'queued_ms'
-        | 'deadline_ms'
-        | 'start_at_ms'
-        | 'step_failures'
-        | 'outbox',
-        SqlStorageValue
-      >
-    >,
-  ): void {
-    const keys = Object.keys(fields) as (keyof typeof fields)[]
-    if (keys.length === 0) return
-    const values = keys.map((k) => fields[k] ?? null)
-    this.#write(`UPDATE run SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = 1`, values, (raw) => ({ ...raw, ...Object.fromEntries(keys.map((k, i) => [k, values[i] ?? null])) }))
+  /** Partial update of the run row; keys are column names. Written at the next flush. */
+  update(fields: Partial<Record<Exclude<Mutable, 'prompt_tokens' | 'completion_tokens' | 'd1_writes'>, SqlStorageValue>>): void {
+    const entries = Object.entries(fields).map(([k, v]) => [k, v ?? null] as const)
+    if (entries.length === 0) return
+    this.#change((raw) => ({ ...raw, ...Object.fromEntries(entries) }))
   }
 
   addUsage(usage: Usage): void {
     const { prompt_tokens, completion_tokens } = usage
-    this.#write('UPDATE run SET prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ? WHERE id = 1', [prompt_tokens, completion_tokens], (raw) => ({
+    this.#change((raw) => ({
       ...raw,
       prompt_tokens: Number(raw.prompt_tokens) + prompt_tokens,
       completion_tokens: Number(raw.completion_tokens) + completion_tokens,
@@ -215,7 +269,7 @@ export class RunStore {
   }
 
   countD1Write(): void {
-    this.#write('UPDATE run SET d1_writes = d1_writes + 1 WHERE id = 1', [], (raw) => ({ ...raw, d1_writes: Number(raw.d1_writes) + 1 }))
+    this.#change((raw) => ({ ...raw, d1_writes: Number(raw.d1_writes) + 1 }))
   }
 
   /** Inserts the event unless its key exists; returns it with its seq, or null for a duplicate. */

@@ -145,8 +145,17 @@ export class RunObject extends DurableObject<Env> {
     return result
   }
 
-  async finish(owner: string, outcome: { status: 'success' | 'error'; output: string | null; error?: { code: string; message: string }; step: number; messages: ChatMessage[] }): Promise<WriteResult> {
-    const result = await this.#guarded(owner, 0, (run) => {
+  /** Ends the run; `events` (the last step's, not yet appended) go first, in the same write. */
+  async finish(
+    owner: string,
+    outcome: { status: 'success' | 'error'; output: string | null; error?: { code: string; message: string }; step: number; messages: ChatMessage[] },
+    events: RunEvent[] = [],
+  ): Promise<WriteResult> {
+    const result = await this.#guarded(owner, 0, () => {
+      if (events.length) this.#emit(events)
+      // The events' usage may have ended the run already (budget): that end stands.
+      const run = this.#store.get()
+      if (run?.status !== 'running') return
       this.#store.saveCheckpoint(outcome.step, outcome.messages)
       this.#transition(run, outcome.status, {
         output: outcome.output,
@@ -321,6 +330,7 @@ export class RunObject extends DurableObject<Env> {
     const now = Date.now()
     if (leaseMs > 0 && run.lease_expires_ms - now < leaseMs / 2) this.#store.update({ lease_expires_ms: now + leaseMs })
     write(run)
+    this.#store.flush()
     return { ok: true }
   }
 
@@ -399,6 +409,8 @@ export class RunObject extends DurableObject<Env> {
   /** Delivers the outbox (but `hold`, left for the alarm); what fails stays for the alarm. Then re-arms the one alarm. */
   async #afterChange(hold: readonly OutboxItem[] = []): Promise<void> {
     this.#owed = false
+    // The call's changes, as one write, before anything leaves the object.
+    this.#store.flush()
     const run = this.#store.get()
     if (!run) return
     const left: OutboxItem[] = []
@@ -414,7 +426,10 @@ export class RunObject extends DurableObject<Env> {
         left.push(item)
       }
     }
-    if (left.length !== run.outbox.length) this.#store.update({ outbox: JSON.stringify(left) })
+    if (left.length !== run.outbox.length) {
+      this.#store.update({ outbox: JSON.stringify(left) })
+      this.#store.flush()
+    }
     await this.#schedule(left.some((item) => hold.includes(item)) ? RUNNING_SYNC_MS : OUTBOX_RETRY_MS)
     // Waiters wake after the D1 write: whoever returns from wait() reads the new state everywhere.
     for (const waiter of this.#waiters) waiter()

@@ -85,7 +85,8 @@ export async function runLoop(env: Env, runId: string, owner: string): Promise<L
           else usage = chunk.usage
         }
         assistant = { role: 'assistant', content: text || null, ...(calls.length ? { tool_calls: calls } : {}) }
-        await writer.append([
+        // Held, not sent: they go with the tool call that follows, or with the run's end.
+        writer.hold([
           { type: 'message', data: { role: 'assistant', content: text, tool_calls: calls.map((c) => ({ ...c })) }, key: `s${step}:message` },
           ...(usage ? [{ type: 'usage' as const, data: { ...usage, step }, key: `s${step}:usage` }] : []),
         ])

@@ -38,6 +38,11 @@ export class RunWriter {
     await this.flush()
   }
 
+  /** Holds events for the next write (append, checkpoint, finish…): a step's last events ride with what follows them. */
+  hold(events: RunEvent[]): void {
+    this.#pending.push(...events)
+  }
+
   async flush(): Promise<void> {
     if (this.#pending.length === 0) return
     const batch = this.#pending
@@ -69,9 +74,11 @@ export class RunWriter {
     this.#check(await this.run.defer(this.owner, delayMs, reason))
   }
 
+  /** One RPC: the held events and the end of the run. */
   async finish(outcome: Parameters<RunStub['finish']>[1]): Promise<void> {
-    await this.flush()
-    this.#check(await this.run.finish(this.owner, outcome))
+    const events = this.#pending
+    this.#pending = []
+    this.#check(await this.run.finish(this.owner, outcome, events))
   }
 
   #check(result: WriteResult): void {

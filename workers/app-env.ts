@@ -2,7 +2,8 @@ import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import type { Env } from './env'
 import type * as schema from './db/schema'
 
-export type Db = DrizzleD1Database<typeof schema>
+/** `$client`: the D1 binding itself, for the few statements built once and bound per call (db/runs.ts). */
+export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database }
 
 /** Who is calling: set by the auth middleware from the API key. */
 export interface Principal {

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
 import type { AgentRow } from './agents'
@@ -57,7 +57,7 @@ export async function revokeGrantsOutside(db: Db, agent: AgentRow, services: rea
 
 /** Services of the credentials granted to an agent (what its granted-credential tools can act as). */
 /** grantedServices as a column (comma-separated names) for a caller that reads it in one select with more. */
-export const grantedServicesColumn = (agentId: string) =>
+export const grantedServicesColumn = (agentId: string | SQL) =>
   sql<string | null>`(SELECT group_concat(DISTINCT c.service_name) FROM grants g JOIN credentials c ON c.id = g.credential_id WHERE g.agent_id = ${agentId})`
 
 export async function grantedServices(db: Db, agentId: string): Promise<string[]> {

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm'
+import { eq, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { decryptSecret, encryptSecret } from '../lib/crypto'
 import { orgSearchSettings } from './schema'
@@ -12,7 +12,7 @@ export async function getSearchSettings(db: Db, orgId: number) {
 }
 
 /** Whether the org set a provider (getSearchSettings().provider !== null), as a column of a larger select. */
-export const hasSearchSettingsColumn = (orgId: number) => sql<number>`EXISTS (SELECT 1 FROM org_search_settings s WHERE s.org_id = ${orgId})`
+export const hasSearchSettingsColumn = (orgId: number | SQL) => sql<number>`EXISTS (SELECT 1 FROM org_search_settings s WHERE s.org_id = ${orgId})`
 
 /** Replaces the org's provider (null clears it: the deployment's applies again). */
 export async function setSearchSettings(db: Db, orgId: number, value: { provider: 'searxng' | 'brave'; url: string | null; apiKey: string | null } | null, encryptionKey: string) {

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm'
+import { and, desc, eq, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
 import { paged } from './paged'
@@ -45,7 +45,7 @@ export async function listDeliveries(db: Db, endpointId: string, limit: number, 
 }
 
 /** hasEnabledEndpoint as a column of a larger select (run creation reads it with the budget). */
-export const hasEnabledEndpointColumn = (orgId: number) => sql<number>`EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.org_id = ${orgId} AND w.enabled = 1)`
+export const hasEnabledEndpointColumn = (orgId: number | SQL) => sql<number>`EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.org_id = ${orgId} AND w.enabled = 1)`
 
 /** Whether the org has an enabled endpoint: a read, not a write, per run end. */
 export async function hasEnabledEndpoint(db: Db, orgId: number): Promise<boolean> {

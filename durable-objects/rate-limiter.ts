@@ -1,7 +1,10 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../workers/env'
 
-export type Take = { ok: true; remaining: number } | { ok: false; retry_after_s: number }
+export type Take = { ok: true; remaining: number; granted: number } | { ok: false; retry_after_s: number }
+
+/** Test-only: how many takes the object has answered (a lease is one). */
+export const TAKES = Symbol('takes')
 
 /**
  * One token bucket per name (`key:<id>`, `org:<id>`): `perMinute` tokens, refilled continuously.
@@ -12,10 +15,13 @@ export class RateLimiterObject extends DurableObject<Env> {
   #tokens = -1
   #capacity = 0
   #at = 0
+  #takes = 0
   /** Set by pause(): an upstream said "not before" (a connector credential's 429 Retry-After). */
   #pausedUntil = 0
 
-  take(perMinute: number): Take {
+  /** Takes one token, or up to `want` for a caller that spends them itself (an isolate's lease). */
+  take(perMinute: number, want = 1): Take {
+    this.#takes += 1
     const now = Date.now()
     if (now < this.#pausedUntil) return { ok: false, retry_after_s: Math.ceil((this.#pausedUntil - now) / 1000) }
     const rate = perMinute / 60_000
@@ -27,10 +33,15 @@ export class RateLimiterObject extends DurableObject<Env> {
     }
     this.#at = now
     if (this.#tokens >= 1) {
-      this.#tokens -= 1
-      return { ok: true, remaining: Math.floor(this.#tokens) }
+      const granted = Math.max(1, Math.min(Math.floor(want), Math.floor(this.#tokens)))
+      this.#tokens -= granted
+      return { ok: true, remaining: Math.floor(this.#tokens), granted }
     }
     return { ok: false, retry_after_s: Math.max(1, Math.ceil((1 - this.#tokens) / rate / 1000)) }
+  }
+
+  get [TAKES](): number {
+    return this.#takes
   }
 
   /** Refuses every take for `seconds` (in memory, like the bucket: an evicted pause is forgotten). */

@@ -1,6 +1,8 @@
-import { exports } from 'cloudflare:workers'
+import { runInDurableObject } from 'cloudflare:test'
+import { env, exports } from 'cloudflare:workers'
 import createClient from 'openapi-fetch'
 import { beforeAll, describe, inject, it } from 'vitest'
+import { type RateLimiterObject, TAKES } from '../durable-objects/rate-limiter'
 import type { paths } from './generated/codegen'
 import { admin, BASE, call, createTenant, type Tenant } from './helpers/api'
 import { specErrors } from './helpers/spec'
@@ -184,5 +186,27 @@ describe('rate limits', () => {
     const url = `/v1/organizations/${org.orgId}/agents`
     const statuses = [await call('GET', url, { key: org.key }), await call('GET', url, { key: second }), await call('GET', url, { key: second })].map((r) => r.status)
     expect(statuses).toEqual([200, 200, 429])
+  })
+
+  it('a busy key or org takes its tokens in leases: one call to its bucket per lease, and the limit still holds', async ({ expect }) => {
+    const busy = await createTenant('leased')
+    // 6,000 a minute: leases of 10 (100 ms of the limit); the org's 3,000 a minute: leases of 5.
+    const made = (await admin('POST', `/users/${busy.userId}/api-keys`, { name: 'busy', rate_limit_per_minute: 6000 })).body
+    const url = `/v1/organizations/${busy.orgId}/agents`
+    const statuses: number[] = []
+    for (let i = 0; i < 40; i++) statuses.push((await call('GET', url, { key: made.key })).status)
+    expect(statuses).toEqual(Array<number>(40).fill(200))
+    const takes = (name: string) => runInDurableObject(env.RATE_LIMITER.getByName(name) as DurableObjectStub<RateLimiterObject>, (o) => o[TAKES])
+    expect(await takes(`key:${made.id}`)).toBeLessThanOrEqual(5)
+    expect(await takes(`org:${busy.orgId}`)).toBeLessThanOrEqual(9)
+    // Under 1,200 a minute a lease is one token: every request takes its own, as the 429 tests above need.
+    const slow = (await admin('POST', `/users/${busy.userId}/api-keys`, { name: 'one-by-one', rate_limit_per_minute: 600 })).body
+    for (let i = 0; i < 5; i++) expect((await call('GET', url, { key: slow.key })).status).toBe(200)
+    expect(await takes(`key:${slow.id}`)).toBe(5)
+    // A lease is tokens taken from the bucket: it never grants more than the bucket holds.
+    const grants = await runInDurableObject(env.RATE_LIMITER.getByName(`key:${crypto.randomUUID()}`) as DurableObjectStub<RateLimiterObject>, (o) =>
+      [o.take(1200, 1198), o.take(1200, 64), o.take(1200, 2)].map((r) => (r.ok ? r.granted : 0)),
+    )
+    expect(grants).toEqual([1198, 2, 0])
   })
 })

@@ -272,17 +272,34 @@ export class RunStore {
     this.#change((raw) => ({ ...raw, d1_writes: Number(raw.d1_writes) + 1 }))
   }
 
-  /** Inserts the event unless its key exists; returns it with its seq, or null for a duplicate. */
-  append(event: RunEvent, createdAt: string): StoredEvent | null {
-    const row = this.#exec<{ seq: number }>(
-      'INSERT INTO events (key, type, data, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING seq',
-      event.key ?? null,
-      event.type,
-      JSON.stringify(event.data),
+  /**
+   * Inserts the events, in order, but those whose key exists (or repeats in the batch); returns the
+   * inserted ones with their seq. One statement of one shape for any number of events (a new object
+   * prepares it once): the batch travels as a JSON array, each event's data as the exact text
+   * JSON.stringify made, and json_each yields them in order, so seqs ascend in the batch's order.
+   */
+  append(events: readonly RunEvent[], createdAt: string): StoredEvent[] {
+    if (events.length === 0) return []
+    const rows = this.#exec<{ seq: number; key: string | null }>(
+      // WHERE true: SQLite's parser needs it between INSERT … SELECT and ON CONFLICT.
+      `INSERT INTO events (key, type, data, created_at) SELECT e.value ->> 0, e.value ->> 1, e.value ->> 2, ? FROM json_each(?) e WHERE true ON CONFLICT (key) DO NOTHING RETURNING seq, key`,
       createdAt,
-    ).toArray()[0]
-    if (row && this.#lastSeq !== undefined) this.#lastSeq = Math.max(this.#lastSeq, row.seq)
-    return row ? { seq: row.seq, type: event.type, data: event.data, created_at: createdAt } : null
+      JSON.stringify(events.map((e) => [e.key ?? null, e.type, JSON.stringify(e.data)])),
+    )
+      .toArray()
+      .sort((a, b) => a.seq - b.seq)
+    const inserted = new Set(rows.map((r) => r.key))
+    const stored: StoredEvent[] = []
+    for (const event of events) {
+      // A keyed event was inserted when its key came back (the first of a repeated key only).
+      if (event.key != null && !inserted.delete(event.key)) continue
+      const row = rows[stored.length]
+      if (!row) break
+      stored.push({ seq: row.seq, type: event.type, data: event.data, created_at: createdAt })
+    }
+    const last = stored.at(-1)
+    if (last && this.#lastSeq !== undefined) this.#lastSeq = Math.max(this.#lastSeq, last.seq)
+    return stored
   }
 
   eventsAfter(seq: number, limit: number): StoredEvent[] {

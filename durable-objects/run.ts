@@ -334,20 +334,18 @@ export class RunObject extends DurableObject<Env> {
     return { ok: true }
   }
 
+  /** Stores the events in one statement, fans them out, then applies what they carry (usage, first token). */
   #emit(events: RunEvent[]): StoredEvent[] {
-    const at = nowIso()
-    const stored: StoredEvent[] = []
-    for (const event of events) {
-      const row = this.#store.append(event, at)
-      if (!row) continue
-      stored.push(row)
-      if (event.type === 'usage') {
-        this.#store.addUsage(usageOf(event.data))
+    const stored = this.#store.append(events, nowIso())
+    // Published before the effects below: a budget stop's own events come after these, in seq order.
+    this.#hub.publish(stored)
+    for (const row of stored) {
+      if (row.type === 'usage') {
+        this.#store.addUsage(usageOf(row.data))
         this.#checkBudget()
       }
-      if (event.type === 'message_delta') this.#noteFirstToken()
+      if (row.type === 'message_delta') this.#noteFirstToken()
     }
-    this.#hub.publish(stored)
     return stored
   }
 

@@ -34,14 +34,12 @@ export function openStore(sql: SqlStorage, schema: StoreSchema): Exec {
     }
   }
   const latest = schema.migrations.length
-  let version: number
-  try {
-    version = sql.exec<{ v: number }>("SELECT v FROM meta WHERE k = 'schema'").toArray()[0]?.v ?? 0
-  } catch {
-    // No meta table: a new object.
+  // A new object has no tables at all: asked of sqlite_master, not by a failing read (an exception costs).
+  if (sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length === 0) {
     exec([META, ...schema.current, `INSERT INTO meta (k, v) VALUES ('schema', ${latest})`].join(';\n'))
     return exec
   }
+  const version = sql.exec<{ v: number }>("SELECT v FROM meta WHERE k = 'schema'").toArray()[0]?.v ?? 0
   for (const ddl of schema.migrations.slice(version)) exec(ddl)
   if (version < latest) exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('schema', ?)", latest)
   return exec

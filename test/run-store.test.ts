@@ -37,4 +37,44 @@ describe('RunStore: the row it keeps in memory is the row SQLite holds', () => {
     expect(rows.again).toBe(false)
     expect(rows.out[2]?.stored).toMatchObject({ status: 'running', created_at: '2026-11-25T00:00:00.000Z' })
   })
+
+  it('appends a batch in one statement: order kept, known and repeated keys skipped, data stored as given', async ({ expect }) => {
+    const out = await runInDurableObject(env.RUNS.getByName(crypto.randomUUID()), async (_, state) => {
+      await state.storage.deleteAll()
+      const store = new RunStore(state.storage.sql)
+      const data = { text: 'é ✓ "quoted" \\ \n', n: 0.1, big: 1e21, nested: { list: [1, null, true] } }
+      const first = store.append(
+        [
+          { type: 'status', data: { status: 'pending' } },
+          { type: 'message_delta', data: { text: 'a' }, key: 's0:d0' },
+        ],
+        't1',
+      )
+      const second = store.append(
+        [
+          { type: 'message_delta', data: { text: 'a again' }, key: 's0:d0' },
+          { type: 'message_delta', data: { text: 'b' }, key: 's0:d1' },
+          { type: 'message_delta', data: { text: 'b twice' }, key: 's0:d1' },
+          { type: 'message', data, key: 's0:message' },
+          { type: 'status', data: { status: 'running' } },
+        ],
+        't2',
+      )
+      const none = store.append([{ type: 'message_delta', data: { text: 'a' }, key: 's0:d0' }], 't3')
+      return { first, second, none, stored: store.eventsAfter(0, 100), last: store.lastSeq(), data }
+    })
+    expect(out.first.map((e) => [e.seq, e.type])).toEqual([
+      [1, 'status'],
+      [2, 'message_delta'],
+    ])
+    expect(out.second.map((e) => [e.seq, e.data])).toEqual([
+      [3, { text: 'b' }],
+      [4, out.data],
+      [5, { status: 'running' }],
+    ])
+    expect(out.none).toEqual([])
+    // What a reader replays is what was fanned out live, byte for byte once parsed.
+    expect(out.stored.map((e) => [e.seq, e.type, e.data, e.created_at])).toEqual([...out.first, ...out.second].map((e) => [e.seq, e.type, e.data, e.created_at]))
+    expect(out.last).toBe(5)
+  })
 })

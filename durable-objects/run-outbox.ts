@@ -1,18 +1,37 @@
 import { createDb } from '../workers/db/client'
-import { syncRun } from '../workers/db/runs'
+import { mirrorThread, syncRun } from '../workers/db/runs'
 import { hasEnabledEndpoint } from '../workers/db/webhooks'
 import type { Env } from '../workers/env'
+import { errorForLog } from '../workers/lib/log'
 import { threadStub } from '../workers/runs/stubs'
 import { eventOf, type RunMessage, type WebhookMessage } from '../workers/runs/messages'
-import { freshContext } from '../workers/runs/types'
+import { freshContext, type ThreadMirror } from '../workers/runs/types'
 import type { OutboxItem, RunRow, RunStore } from './run-store'
 import { toSnapshot } from './run-snapshot'
 
 /**
- * Carries one owed side effect of a run's state change to the outside world. Throws on failure:
- * the item stays in the RunObject's outbox and its alarm tries again.
+ * Carries a run's owed side effects to the outside world; answers those that failed, which stay in
+ * the RunObject's outbox for its alarm to try again. Owed together, the run's D1 row and its thread
+ * go as one: the thread hears the change first and answers with its own row's state, and both rows
+ * are written in one D1 batch.
  */
-export async function deliverOutboxItem(env: Env, store: RunStore, item: OutboxItem, run: RunRow): Promise<void> {
+export async function deliverOutbox(env: Env, store: RunStore, run: RunRow, items: readonly OutboxItem[]): Promise<OutboxItem[]> {
+  const failed: OutboxItem[] = []
+  const together = items.includes('d1') && items.includes('thread')
+  for (const item of items) {
+    if (together && item === 'thread') continue
+    try {
+      if (together && item === 'd1') await syncD1(env, store, run, await syncThread(env, store, run))
+      else await deliverOutboxItem(env, store, item, run)
+    } catch (err) {
+      console.error(`run ${run.spec.run_id}: outbox ${item}${together && item === 'd1' ? '+thread' : ''} failed: ${errorForLog(err)}`)
+      failed.push(item, ...(together && item === 'd1' ? (['thread'] as const) : []))
+    }
+  }
+  return failed
+}
+
+async function deliverOutboxItem(env: Env, store: RunStore, item: OutboxItem, run: RunRow): Promise<void> {
   switch (item) {
     case 'enqueue': {
       const delaySeconds = Math.max(0, Math.ceil((run.queued_ms - Date.now()) / 1000))
@@ -20,11 +39,10 @@ export async function deliverOutboxItem(env: Env, store: RunStore, item: OutboxI
       return
     }
     case 'd1':
-      await syncD1(env, run)
-      store.countD1Write()
+      await syncD1(env, store, run, null)
       return
     case 'thread':
-      await syncThread(env, store, run)
+      await mirrorThreadAlone(env, await syncThread(env, store, run))
       return
     case 'webhook':
       await queueRunWebhook(env, run)
@@ -35,21 +53,26 @@ export async function deliverOutboxItem(env: Env, store: RunStore, item: OutboxI
   }
 }
 
-/** The run's one D1 write per state change (and its schedule's last status, same round trip). */
-async function syncD1(env: Env, run: RunRow): Promise<void> {
-  await syncRun(createDb(env.DB), toSnapshot(run, 0), run.spec.schedule_id)
+/** The run's one D1 write per state change (its schedule's last status and its thread's row in the same round trip). */
+async function syncD1(env: Env, store: RunStore, run: RunRow, thread: ThreadMirror | null): Promise<void> {
+  await syncRun(createDb(env.DB), toSnapshot(run, 0), run.spec.schedule_id, thread)
+  store.countD1Write()
 }
 
-/** The thread hears every status change of its run; a success brings the turn's messages. */
-async function syncThread(env: Env, store: RunStore, run: RunRow): Promise<void> {
-  if (!run.spec.thread_id) return
+/** The thread hears every status change of its run (a success brings the turn's messages) and answers with its row's state. */
+async function syncThread(env: Env, store: RunStore, run: RunRow): Promise<ThreadMirror | null> {
+  if (!run.spec.thread_id) return null
   const cp = store.checkpoint()
-  await threadStub(env, run.spec.thread_id).runChanged({
+  return threadStub(env, run.spec.thread_id).runChanged({
     run_id: run.spec.run_id,
     status: run.status,
     output: run.output,
     messages: run.status === 'success' ? (cp?.messages ?? []) : [],
   })
+}
+
+async function mirrorThreadAlone(env: Env, thread: ThreadMirror | null): Promise<void> {
+  if (thread) await mirrorThread(createDb(env.DB), thread)
 }
 
 /** Org webhooks: only orgs with an endpoint get a queue message (a read, not a write, per run end). */

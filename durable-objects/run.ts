@@ -1,6 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../workers/env'
-import { errorForLog } from '../workers/lib/log'
 import { eventOf } from '../workers/runs/messages'
 import { costOf } from '../workers/runs/cost'
 import {
@@ -17,7 +16,7 @@ import {
   type WriteResult,
 } from '../workers/runs/types'
 import { type OutboxItem, type RunRow, RunStore } from './run-store'
-import { deliverOutboxItem } from './run-outbox'
+import { deliverOutbox } from './run-outbox'
 import { toSnapshot, usageOf } from './run-snapshot'
 import { EventHub, SUBSCRIPTIONS } from './event-hub'
 
@@ -401,7 +400,6 @@ export class RunObject extends DurableObject<Env> {
     if (terminal && next.spec.webhook) owed.push('webhook')
     if (eventOf(to)) owed.push('notify')
     this.#addOutbox(...owed)
-    if (terminal) this.#hub.closeAll()
   }
 
   /** Delivers the outbox (but `hold`, left for the alarm); what fails stays for the alarm. Then re-arms the one alarm. */
@@ -411,30 +409,23 @@ export class RunObject extends DurableObject<Env> {
     this.#store.flush()
     const run = this.#store.get()
     if (!run) return
-    const left: OutboxItem[] = []
-    for (const item of run.outbox) {
-      if (hold.includes(item)) {
-        left.push(item)
-        continue
-      }
-      try {
-        await this.#deliver(item, run)
-      } catch (err) {
-        console.error(`run ${run.spec.run_id}: outbox ${item} failed: ${errorForLog(err)}`)
-        left.push(item)
-      }
-    }
+    const failed = await deliverOutbox(
+      this.env,
+      this.#store,
+      run,
+      run.outbox.filter((item) => !hold.includes(item)),
+    )
+    const left = run.outbox.filter((item) => hold.includes(item) || failed.includes(item))
     if (left.length !== run.outbox.length) {
       this.#store.update({ outbox: JSON.stringify(left) })
       this.#store.flush()
     }
+    // A stream ends after the D1 write (its done event went out at once): a client that reads a list
+    // when its stream closes finds the run, and its thread, as the stream left them.
+    if (isTerminal(this.#store.get()?.status ?? 'pending')) this.#hub.closeAll()
     await this.#schedule(left.some((item) => hold.includes(item)) ? RUNNING_SYNC_MS : OUTBOX_RETRY_MS)
     // Waiters wake after the D1 write: whoever returns from wait() reads the new state everywhere.
     for (const waiter of this.#waiters) waiter()
-  }
-
-  async #deliver(item: OutboxItem, run: RunRow): Promise<void> {
-    await deliverOutboxItem(this.env, this.#store, item, run)
   }
 
   async #schedule(outboxInMs = OUTBOX_RETRY_MS): Promise<void> {

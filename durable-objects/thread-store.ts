@@ -1,4 +1,4 @@
-import type { ChatMessage, Checkpoint, ThreadStatus } from '../workers/runs/types'
+import type { ChatMessage, Checkpoint, ThreadMirror, ThreadStatus } from '../workers/runs/types'
 import { type Exec, openStore, type StoreSchema } from './sql'
 
 export const THREAD_SCHEMA: StoreSchema = {
@@ -10,9 +10,10 @@ export const THREAD_SCHEMA: StoreSchema = {
     `ALTER TABLE thread ADD COLUMN ephemeral INTEGER NOT NULL DEFAULT 0`,
     `ALTER TABLE thread ADD COLUMN last_output TEXT`,
     `ALTER TABLE checkpoints ADD COLUMN uuid TEXT`,
+    `ALTER TABLE thread ADD COLUMN mirror_version INTEGER NOT NULL DEFAULT 0`,
   ],
   current: [
-    `CREATE TABLE thread (id INTEGER PRIMARY KEY CHECK (id = 1), thread_id TEXT NOT NULL, status TEXT NOT NULL, active_run TEXT, ephemeral INTEGER NOT NULL DEFAULT 0, last_output TEXT)`,
+    `CREATE TABLE thread (id INTEGER PRIMARY KEY CHECK (id = 1), thread_id TEXT NOT NULL, status TEXT NOT NULL, active_run TEXT, ephemeral INTEGER NOT NULL DEFAULT 0, last_output TEXT, mirror_version INTEGER NOT NULL DEFAULT 0)`,
     `CREATE TABLE queue (pos INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE)`,
     `CREATE TABLE messages (idx INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, message TEXT NOT NULL)`,
     `CREATE TABLE checkpoints (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, message_count INTEGER NOT NULL, created_at TEXT NOT NULL, uuid TEXT)`,
@@ -25,6 +26,8 @@ export interface ThreadRow {
   active_run: string | null
   ephemeral: boolean
   last_output: string | null
+  /** How many state changes the D1 row has been told of (or is being told of, by a run's final write). */
+  mirror_version: number
 }
 
 /** All of ThreadObject's SQL. */
@@ -46,16 +49,40 @@ export class ThreadStore {
   }
 
   get(): ThreadRow | undefined {
-    this.#row ??= this.#exec<{ thread_id: string; status: string; active_run: string | null; ephemeral: number; last_output: string | null }>(
-      'SELECT thread_id, status, active_run, ephemeral, last_output FROM thread WHERE id = 1',
+    this.#row ??= this.#exec<{ thread_id: string; status: string; active_run: string | null; ephemeral: number; last_output: string | null; mirror_version: number }>(
+      'SELECT thread_id, status, active_run, ephemeral, last_output, mirror_version FROM thread WHERE id = 1',
     )
       .toArray()
-      .map((r) => Object.freeze({ thread_id: r.thread_id, status: r.status as ThreadStatus, active_run: r.active_run, ephemeral: r.ephemeral === 1, last_output: r.last_output }))[0]
+      .map((r) =>
+        Object.freeze({
+          thread_id: r.thread_id,
+          status: r.status as ThreadStatus,
+          active_run: r.active_run,
+          ephemeral: r.ephemeral === 1,
+          last_output: r.last_output,
+          mirror_version: r.mirror_version,
+        }),
+      )[0]
     return this.#row
   }
 
   set(status: ThreadStatus, activeRun: string | null): void {
     this.#change({ status, active_run: activeRun }, () => this.#exec('UPDATE thread SET status = ?, active_run = ? WHERE id = 1', status, activeRun))
+  }
+
+  /** The state the D1 row should show now, as a new version of it. */
+  nextMirror(): ThreadMirror | undefined {
+    const row = this.get()
+    if (!row) return undefined
+    const version = row.mirror_version + 1
+    this.#change({ mirror_version: version }, () => this.#exec('UPDATE thread SET mirror_version = ? WHERE id = 1', version))
+    return { thread_id: row.thread_id, status: row.status, last_output: row.last_output, version }
+  }
+
+  /** The state the D1 row shows (or is about to), at its current version: for a write repeated after a failure. */
+  mirror(): ThreadMirror | undefined {
+    const row = this.get()
+    return row && { thread_id: row.thread_id, status: row.status, last_output: row.last_output, version: row.mirror_version }
   }
 
   /** Runs a write of the thread row and mirrors it in the cached row (dropped if the write fails). */

@@ -3,7 +3,7 @@ import type { Env } from '../workers/env'
 import { createDb } from '../workers/db/client'
 import { deleteThread, mirrorThread } from '../workers/db/runs'
 import { forgetRun, runStub } from '../workers/runs/stubs'
-import { type Admission, type ChatMessage, type Checkpoint, isTerminal, type MultitaskStrategy, type RunChange, type ThreadState, type ThreadStatus } from '../workers/runs/types'
+import { type Admission, type ChatMessage, type Checkpoint, isTerminal, type MultitaskStrategy, type RunChange, type ThreadMirror, type ThreadState, type ThreadStatus } from '../workers/runs/types'
 import { ThreadStore } from './thread-store'
 
 /**
@@ -75,26 +75,32 @@ export class ThreadObject extends DurableObject<Env> {
     return { action: 'start' }
   }
 
-  /** RunObject reports every status change of a run on this thread. */
-  async runChanged(change: RunChange): Promise<void> {
+  /**
+   * RunObject reports every status change of a run on this thread, and gets back the thread's state
+   * for the D1 row, to write in the same batch as the run's own row: when the thread goes idle with
+   * its run's end, that is the only write of it (one D1 round trip per turn, not two). A state the
+   * thread wrote itself comes back too, at its version, and the guarded write changes nothing.
+   */
+  async runChanged(change: RunChange): Promise<ThreadMirror | null> {
     const thread = this.#store.get()
-    if (!thread) return
+    if (!thread) return null
     const terminal = isTerminal(change.status)
     if (thread.active_run !== change.run_id) {
       if (terminal) this.#store.dequeue(change.run_id)
-      return
+      return this.#store.mirror() ?? null
     }
     if (!terminal) {
       await this.#set(change.status === 'interrupted' ? 'interrupted' : 'busy', change.run_id)
-      return
+      return this.#store.mirror() ?? null
     }
     if (change.status === 'success') this.#store.commit(change.run_id, change.messages, change.output)
     // Ephemeral: a stateless run's thread from before stateless runs went without one (in flight at upgrade).
     if (thread.ephemeral) {
       await this.destroy()
-      return
+      return null
     }
-    await this.#startNext(change.status === 'error' || change.status === 'timeout' ? 'error' : 'idle')
+    const next = await this.#startNext(change.status === 'error' || change.status === 'timeout' ? 'error' : 'idle', true)
+    return next ?? this.#store.mirror() ?? null
   }
 
   /** Checkpoints newest first (ACP /history). */
@@ -158,14 +164,23 @@ export class ThreadObject extends DurableObject<Env> {
     }
   }
 
-  async #startNext(statusIfNone: ThreadStatus): Promise<void> {
+  /**
+   * Starts the oldest queued run, else settles at `statusIfNone`. `handOver`: that last state is left
+   * for the caller to write (it is returned, at a new version) instead of written here.
+   */
+  async #startNext(statusIfNone: ThreadStatus, handOver = false): Promise<ThreadMirror | undefined> {
     for (let next = this.#store.shift(); next; next = this.#store.shift()) {
       await this.#set('busy', next)
       const snap = await runStub(this.env, next).release()
-      if (snap.status === 'pending') return
+      if (snap.status === 'pending') return undefined
       // It ended while waiting (cancelled in the queue): try the one after it.
     }
-    await this.#set(statusIfNone, null)
+    if (!handOver) {
+      await this.#set(statusIfNone, null)
+      return undefined
+    }
+    this.#store.set(statusIfNone, null)
+    return this.#store.nextMirror()
   }
 
   /** Every status change is one D1 write, so threads can be searched by status and values. */
@@ -176,8 +191,7 @@ export class ThreadObject extends DurableObject<Env> {
   }
 
   async #mirror(): Promise<void> {
-    const t = this.#store.get()
-    if (!t) return
-    await mirrorThread(createDb(this.env.DB), t.thread_id, t.status, t.last_output)
+    const mirror = this.#store.nextMirror()
+    if (mirror) await mirrorThread(createDb(this.env.DB), mirror)
   }
 }

@@ -90,6 +90,22 @@ describe('D1 round trips on the hot paths (counted, not timed)', () => {
     expect(trips).toBe(2)
   })
 
+  it("a session's turn, from creation to its end: 2 (the creation batch with the new thread; the final batch with the thread's row)", async ({ expect }) => {
+    const warm = await startTurn(t, { message: 'warm' })
+    await run(warm.turn_id).wait(10_000)
+    counter = countD1()
+    const s = await startTurn(t, { message: '/tokens 3' })
+    const snap = await run(s.turn_id).wait(10_000)
+    const trips = counter.trips()
+    counter.restore()
+    expect(snap.status).toBe('success')
+    expect(trips).toBe(2)
+    // The thread's row, written in the run's final batch: idle, with the turn's output.
+    const row = await env.DB.prepare('SELECT status, "values", mirror_version FROM threads WHERE id = ?').bind(s.session_id).first<{ status: string; values: string; mirror_version: number }>()
+    expect(row).toMatchObject({ status: 'idle', mirror_version: 1 })
+    expect(JSON.parse(row?.values ?? '{}')).toEqual({ output: snap.output })
+  })
+
   it("an SSE reader's connect: at most 1 (the run row); auth and membership come from memory", async ({ expect }) => {
     const s = await startTurn(t, { message: 'read me' })
     await waitTurn(t, s)

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, it } from 'vitest'
 import { createDb } from '../workers/db/client'
-import { getRun, insertRun, type RunInsert } from '../workers/db/runs'
+import { getRun, insertRun, mirrorThread, type RunInsert } from '../workers/db/runs'
 import { admin, createTenant } from './helpers/api'
 import { acp } from './helpers/acp'
 
@@ -55,5 +55,19 @@ describe('run creation: one statement writes the run and reads what creation nee
       .run()
     const budgeted = await insertRun(db, base(crypto.randomUUID(), null))
     expect(budgeted).toMatchObject({ budget: 5, spent: 1.25, context: { org_hooks: true } })
+  })
+
+  it("a thread's mirror write lands only when newer than the row: a run's late final batch never undoes the thread's own later write", async ({ expect }) => {
+    const t = await createTenant('mirror')
+    const agentId = (await acp(t, 'POST', '/agents/search', {})).body[0].agent_id as string
+    const db = createDb(env.DB)
+    const threadId = crypto.randomUUID()
+    await env.DB.prepare("INSERT INTO threads (id, org_id, agent_id, status) VALUES (?, ?, ?, 'busy')").bind(threadId, t.orgId, agentId).run()
+    const row = () => env.DB.prepare('SELECT status, "values", mirror_version FROM threads WHERE id = ?').bind(threadId).first()
+    await mirrorThread(db, { thread_id: threadId, status: 'busy', last_output: 'second', version: 2 })
+    await mirrorThread(db, { thread_id: threadId, status: 'idle', last_output: 'first', version: 1 })
+    expect(await row()).toEqual({ status: 'busy', values: '{"output":"second"}', mirror_version: 2 })
+    await mirrorThread(db, { thread_id: threadId, status: 'idle', last_output: 'third', version: 3 })
+    expect(await row()).toEqual({ status: 'idle', values: '{"output":"third"}', mirror_version: 3 })
   })
 })

@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, fillPlaceholders, inArray, isNotNull, lt, type Placeholder, type SQL, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNotNull, lt, type Placeholder, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
 import { TtlCache } from '../lib/ttl-cache'
-import type { RunSnapshot, ThreadStatus } from '../runs/types'
+import type { RunSnapshot, ThreadMirror } from '../runs/types'
 import { grantedServicesColumn } from './grants'
 import { paged } from './paged'
+import { prebuilt } from './prebuilt'
 import { hasSearchSettingsColumn } from './search-settings'
 import { memberships, organizations, runs, schedules, threads, webhookDeliveries } from './schema'
 import { hasEnabledEndpointColumn } from './webhooks'
@@ -78,15 +79,13 @@ const RUN_DEFAULTS: Omit<RunRow, keyof RunInsert | 'number' | 'createdAt'> = {
  * the thread id was taken meanwhile (a concurrent first run of the same new thread).
  */
 export async function insertRun(db: Db, run: RunInsert, newThread?: ThreadInsert): Promise<{ row: RunRow; threadCreated: boolean; budget: number | null; spent: number; context: RunContext }> {
-  // Raw rows, keyed by the RETURNING aliases (the prebuilt statement bypasses drizzle's mapping).
   // The text SQLite's default would write (strftime '%Y-%m-%dT%H:%M:%fZ'), so the row needs no read-back.
   const createdAt = new Date().toISOString()
-  const { run: runInsert, thread: threadInsert } = creationStatements(db)
-  const insert = db.$client.prepare(runInsert.sql).bind(...fillPlaceholders(runInsert.params, { ...run, createdAt, month: createdAt.slice(0, 7) }))
+  const insert = runInsertStatement(db, { ...run, createdAt, month: createdAt.slice(0, 7) })
   let threadCreated = false
   let result: D1Result<CreationRow>
   if (newThread) {
-    const [made, inserted] = await db.$client.batch<unknown>([db.$client.prepare(threadInsert.sql).bind(...fillPlaceholders(threadInsert.params, newThread)), insert])
+    const [made, inserted] = await db.$client.batch<unknown>([threadInsertStatement(db, newThread), insert])
     threadCreated = (made?.meta.changes ?? 0) > 0
     result = inserted as D1Result<CreationRow>
   } else {
@@ -99,6 +98,7 @@ export async function insertRun(db: Db, run: RunInsert, newThread?: ThreadInsert
   return { row, threadCreated, budget: created.budget, spent: created.budget === null ? 0 : created.spent, context: runContextOf(created) }
 }
 
+/** What the insert's RETURNING gives, by alias. */
 interface CreationRow {
   number: number
   budget: number | null
@@ -108,18 +108,18 @@ interface CreationRow {
   hooks: number
 }
 
+const placeholders = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)])) as unknown as Record<K, Placeholder>
+/** For plain columns (text, integer, real) in an UPDATE's SET: the value binds as given. */
+const bound = (name: string) => sql`${sql.placeholder(name)}`
+
 /**
- * Creation's two statements, built by drizzle once per database binding and bound per call: drizzle
- * takes ~130 µs (measured) to build an insert as wide as runs', a few percent of a short run's whole
- * cost. `"runs".` is spelled out in the subqueries: a bare org_id there would mean the subquery's own.
+ * Creation's run insert. Its RETURNING reads the org's budget and month's spend and the run's context.
+ * `"runs".` is spelled out in the subqueries: a bare org_id there would mean the subquery's own.
  */
-const creations = new WeakMap<Db, ReturnType<typeof buildCreation>>()
-function buildCreation(db: Db) {
-  const placeholders = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)])) as unknown as Record<K, Placeholder>
-  const runKeys = [...Object.keys(RUN_INSERT_SHAPE), 'createdAt'] as (keyof RunInsert | 'createdAt')[]
-  const run = db
+const runInsertStatement = prebuilt((db) =>
+  db
     .insert(runs)
-    .values(placeholders(runKeys) as unknown as NewRun)
+    .values(placeholders([...(Object.keys(RUN_INSERT_SHAPE) as (keyof RunInsert)[]), 'createdAt']) as unknown as NewRun)
     .returning({
       number: runs.number,
       budget: sql<number | null>`(SELECT o.monthly_budget_usd FROM organizations o WHERE o.id = "runs"."org_id")`.as('budget'),
@@ -129,22 +129,16 @@ function buildCreation(db: Db) {
       search: hasSearchSettingsColumn(sql`"runs"."org_id"`).as('search'),
       hooks: hasEnabledEndpointColumn(sql`"runs"."org_id"`).as('hooks'),
     })
-    .toSQL()
-  const thread = db
+    .toSQL(),
+)
+
+const threadInsertStatement = prebuilt((db) =>
+  db
     .insert(threads)
     .values(placeholders(['id', 'orgId', 'agentId', 'createdBy', 'status'] as const) as unknown as typeof threads.$inferInsert)
     .onConflictDoNothing()
-    .toSQL()
-  return { run, thread }
-}
-function creationStatements(db: Db) {
-  let built = creations.get(db)
-  if (!built) {
-    built = buildCreation(db)
-    creations.set(db, built)
-  }
-  return built
-}
+    .toSQL(),
+)
 
 /** Every key of RunInsert, once: the placeholders of the prebuilt insert. */
 const RUN_INSERT_SHAPE: Record<keyof RunInsert, true> = {
@@ -278,19 +272,12 @@ export async function getThreadForUser(db: Db, userId: number, threadId: string)
 }
 
 /** The run's one D1 write per state change, and its schedule's last status in the same batch. */
-export async function syncRun(db: Db, s: RunSnapshot, scheduleId: string | null): Promise<void> {
-  const values = syncValues(s)
-  if (!scheduleId) {
-    await syncStatement(db).run({ ...values, id: s.run_id })
-    return
-  }
-  await db.batch([
-    db.update(runs).set(values).where(eq(runs.id, s.run_id)),
-    db
-      .update(schedules)
-      .set({ lastStatus: s.status })
-      .where(and(eq(schedules.id, scheduleId), eq(schedules.lastRunId, s.run_id))),
-  ])
+export async function syncRun(db: Db, s: RunSnapshot, scheduleId: string | null, thread: ThreadMirror | null = null): Promise<void> {
+  const statements = [runSyncStatement(db, { ...syncValues(s), id: s.run_id })]
+  if (scheduleId) statements.push(scheduleSyncStatement(db, { status: s.status, scheduleId, runId: s.run_id }))
+  if (thread) statements.push(threadMirrorStatement(db, mirrorValues(thread)))
+  if (statements.length === 1) await statements[0]?.run()
+  else await db.$client.batch(statements)
 }
 
 const syncValues = (s: RunSnapshot) => ({
@@ -310,47 +297,40 @@ const syncValues = (s: RunSnapshot) => ({
   costTotal: s.costs.total,
   currency: s.costs.currency,
 })
-type SyncValues = ReturnType<typeof syncValues>
 
-/**
- * syncRun's UPDATE, built once per database binding: every run ends with it, and drizzle takes
- * ~70 µs (measured) to build a query this wide, a few percent of a short run's whole cost.
- */
-const syncStatements = new WeakMap<Db, ReturnType<typeof prepareSync>>()
-function prepareSync(db: Db) {
-  // Plain columns (text, integer, real): each placeholder binds its value as given.
-  const p = (name: keyof SyncValues | 'id') => sql`${sql.placeholder(name)}`
-  const set: Record<keyof SyncValues, SQL> = {
-    status: p('status'),
-    output: p('output'),
-    errorCode: p('errorCode'),
-    errorMessage: p('errorMessage'),
-    startedAt: p('startedAt'),
-    endedAt: p('endedAt'),
-    timeToFirstTokenMs: p('timeToFirstTokenMs'),
-    promptTokens: p('promptTokens'),
-    completionTokens: p('completionTokens'),
-    totalTokens: p('totalTokens'),
-    costPrompt: p('costPrompt'),
-    costCompletion: p('costCompletion'),
-    costServices: p('costServices'),
-    costTotal: p('costTotal'),
-    currency: p('currency'),
+const runSyncStatement = prebuilt((db) => {
+  const set: Record<keyof ReturnType<typeof syncValues>, SQL> = {
+    status: bound('status'),
+    output: bound('output'),
+    errorCode: bound('errorCode'),
+    errorMessage: bound('errorMessage'),
+    startedAt: bound('startedAt'),
+    endedAt: bound('endedAt'),
+    timeToFirstTokenMs: bound('timeToFirstTokenMs'),
+    promptTokens: bound('promptTokens'),
+    completionTokens: bound('completionTokens'),
+    totalTokens: bound('totalTokens'),
+    costPrompt: bound('costPrompt'),
+    costCompletion: bound('costCompletion'),
+    costServices: bound('costServices'),
+    costTotal: bound('costTotal'),
+    currency: bound('currency'),
   }
   return db
     .update(runs)
     .set(set)
-    .where(eq(runs.id, p('id')))
-    .prepare()
-}
-function syncStatement(db: Db) {
-  let statement = syncStatements.get(db)
-  if (!statement) {
-    statement = prepareSync(db)
-    syncStatements.set(db, statement)
-  }
-  return statement
-}
+    .where(eq(runs.id, bound('id')))
+    .toSQL()
+})
+
+/** A schedule's last status follows its last run only. */
+const scheduleSyncStatement = prebuilt((db) =>
+  db
+    .update(schedules)
+    .set({ lastStatus: bound('status') })
+    .where(and(eq(schedules.id, bound('scheduleId')), eq(schedules.lastRunId, bound('runId'))))
+    .toSQL(),
+)
 
 /** Runs D1 still shows as pending/running although created before `cutoff` (the sweeper's work). */
 export async function stuckRunIds(db: Db, cutoff: string, limit: number): Promise<string[]> {
@@ -390,12 +370,20 @@ export async function deleteRunsWithDeliveries(db: Db, ids: string[]): Promise<v
 }
 
 /** ThreadObject's state mirrored once per change, so threads can be searched by status and values. */
-export async function mirrorThread(db: Db, threadId: string, status: ThreadStatus, lastOutput: string | null): Promise<void> {
-  await db
-    .update(threads)
-    .set({ status, values: { output: lastOutput }, updatedAt: new Date().toISOString() })
-    .where(eq(threads.id, threadId))
+/** The thread's state in its D1 row, unless the row already shows a newer one (ThreadMirror.version). */
+export async function mirrorThread(db: Db, mirror: ThreadMirror): Promise<void> {
+  await threadMirrorStatement(db, mirrorValues(mirror)).run()
 }
+
+const mirrorValues = (m: ThreadMirror) => ({ threadId: m.thread_id, status: m.status, values: JSON.stringify({ output: m.last_output }), updatedAt: new Date().toISOString(), version: m.version })
+
+const threadMirrorStatement = prebuilt((db) =>
+  db
+    .update(threads)
+    .set({ status: bound('status'), values: bound('values'), updatedAt: bound('updatedAt'), mirrorVersion: bound('version') })
+    .where(and(eq(threads.id, bound('threadId')), lt(threads.mirrorVersion, bound('version'))))
+    .toSQL(),
+)
 
 export async function deleteThread(db: Db, threadId: string): Promise<void> {
   await db.delete(threads).where(eq(threads.id, threadId))

@@ -169,6 +169,11 @@ export const threads = sqliteTable(
     values: text('values', { mode: 'json' }).$type<JsonObject>(),
     createdAt: timestamp('created_at').notNull().default(now),
     updatedAt: timestamp('updated_at').notNull().default(now),
+    /**
+     * ThreadObject's count of its state changes: a mirror write lands only when newer than the row,
+     * so the one a run's final D1 batch carries can never overwrite a later one the thread wrote.
+     */
+    mirrorVersion: integer('mirror_version').notNull().default(0),
   },
   (t) => [index('threads_org_idx').on(t.orgId, t.createdAt)],
 )

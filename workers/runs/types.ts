@@ -187,3 +187,11 @@ export interface RunChange {
   output: string | null
   messages: ChatMessage[]
 }
+
+/** A thread's state as its D1 row shows it; `version` orders mirror writes (an older one never lands). */
+export interface ThreadMirror {
+  thread_id: string
+  status: ThreadStatus
+  last_output: string | null
+  version: number
+}

@@ -1,0 +1,1 @@
+ALTER TABLE `threads` ADD `mirror_version` integer DEFAULT 0 NOT NULL;

@@ -111,6 +111,18 @@ const mf = new Miniflare(
 )
 const url = await mf.ready
 console.error(`serving on http://127.0.0.1:${port} (Miniflare, state in ${persistTo})`)
+warnIfFewFiles()
+
+/**
+ * workerd keeps a Durable Object's SQLite files open (3 descriptors) until 10 s after its last call,
+ * and every run has one: at 230 session turns a second the process held 15,000 descriptors. Past the
+ * open-files limit new objects fail to open (SQLITE_CANTOPEN), so say so at start when the limit is low.
+ */
+function warnIfFewFiles() {
+  const limits = existsSync('/proc/self/limits') ? readFileSync('/proc/self/limits', 'utf8') : ''
+  const soft = Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1] ?? Number.POSITIVE_INFINITY)
+  if (soft < 65_536) console.error(`note: open files limit ${soft}; each run holds 3 files for ~10 s, so about ${Math.floor(soft / 30)} runs/s at most (raise it: ulimit -n)`)
+}
 
 // One tick per cron per minute, aligned to the minute like Cloudflare's scheduler; ticks are idempotent
 // per slot (the cron job claims each slot in D1), so a late or doubled tick starts nothing twice.

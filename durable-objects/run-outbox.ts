@@ -79,7 +79,7 @@ async function mirrorThreadAlone(env: Env, thread: ThreadMirror | null): Promise
 async function notifyOrgWebhooks(env: Env, run: RunRow): Promise<void> {
   const event = eventOf(run.status)
   if (!event) return
-  // Whether the org has an endpoint was read in the run's creation batch; trusted for a few seconds
+  // Whether the org has an endpoint was read by the run's creation statement; trusted for a few seconds
   // (an endpoint created in those seconds misses this run's events), then read again.
   const hooks = freshContext(run.spec)?.org_hooks ?? (await hasEnabledEndpoint(createDb(env.DB), run.spec.org_id))
   if (hooks) await env.WEBHOOK_QUEUE.send({ kind: 'event', org_id: run.spec.org_id, run_id: run.spec.run_id, event } satisfies WebhookMessage)

@@ -46,7 +46,7 @@ beforeAll(async () => {
 afterEach(() => counter?.restore())
 
 describe('D1 round trips on the hot paths (counted, not timed)', () => {
-  it('creating a run: 1 once its agent is cached (one batch: budget, run context, inserts), 2 on a miss', async ({ expect }) => {
+  it('creating a run: 1 once its agent is cached (the insert, whose RETURNING reads budget and run context; with a new thread, one batch), 2 on a miss', async ({ expect }) => {
     counter = countD1()
     const res = await call('POST', '/v1/sessions/stream', { key: t.key, body: { message: 'count me' } })
     const session = counter.trips()

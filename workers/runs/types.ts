@@ -108,7 +108,7 @@ export interface RunSpec {
   budget_remaining_usd: number | null
   schedule_id: string | null
   /**
-   * Read in the creation batch (grants, search provider, webhook endpoints) and trusted while fresh:
+   * Read by the creation statement (grants, search provider, webhook endpoints) and trusted while fresh:
    * by a run's first claim within CONTEXT_FRESH_MS of `at_ms`, and by its outbox within that bound. A
    * resumed, retried or delayed run reads D1 again. Absent in specs from before it existed.
    */

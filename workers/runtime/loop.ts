@@ -45,7 +45,7 @@ export async function runLoop(env: Env, runId: string, owner: string): Promise<L
     const system: ChatMessage[] = spec.system_prompt ? [{ role: 'system', content: spec.system_prompt }] : []
     const org = parseModelId(spec.model)?.provider === 'openai' ? await orgOpenAIConfig(createDb(env.DB), spec.org_id, env.ENCRYPTION_KEY) : {}
     const { provider, model } = modelFor(env, spec.model, org)
-    // A run's first claim, right after its creation, uses the grants read in its creation batch; a
+    // A run's first claim, right after its creation, uses the grants read by its creation statement; a
     // resumed or retried run (an answered "connect" form brings a new grant) reads them again.
     const known = claim.attempt === 1 ? freshContext(spec) : undefined
     const access = await accessFor(env, createDb(env.DB), { orgId: spec.org_id, agentId: spec.agent_id, connectors: spec.connectors }, known)

@@ -335,11 +335,17 @@ export class RunStore {
 
   saveCheckpoint(step: number, messages: ChatMessage[]): void {
     this.#exec('INSERT OR REPLACE INTO checkpoint (id, step, messages) VALUES (1, ?, ?)', step, JSON.stringify(messages))
+    this.#checkpoint = { step, messages }
   }
 
+  /** The last checkpoint saved or read: only saveCheckpoint changes it (the thread reads it as the run ends). */
+  #checkpoint: { step: number; messages: ChatMessage[] } | undefined
+
   checkpoint(): { step: number; messages: ChatMessage[] } | undefined {
+    if (this.#checkpoint) return this.#checkpoint
     const r = this.#exec<{ step: number; messages: string }>('SELECT step, messages FROM checkpoint WHERE id = 1').toArray()[0]
-    return r ? { step: r.step, messages: JSON.parse(r.messages) as ChatMessage[] } : undefined
+    this.#checkpoint = r ? { step: r.step, messages: JSON.parse(r.messages) as ChatMessage[] } : undefined
+    return this.#checkpoint
   }
 
   saveToolResult(toolCallId: string, result: string): void {

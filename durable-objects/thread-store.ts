@@ -41,12 +41,17 @@ export class ThreadStore {
   }
 
   ensure(threadId: string): ThreadRow {
-    this.#exec("INSERT OR IGNORE INTO thread (id, thread_id, status) VALUES (1, ?, 'idle')", threadId)
-    this.#row = undefined
+    const made = this.#exec("INSERT OR IGNORE INTO thread (id, thread_id, status) VALUES (1, ?, 'idle')", threadId).rowsWritten > 0
+    // A thread made just now is known without reading it back, and its queue is empty.
+    this.#row = made ? Object.freeze({ thread_id: threadId, status: 'idle', active_run: null, ephemeral: false, last_output: null, mirror_version: 0 }) : undefined
+    if (made) this.#queueEmpty = true
     const row = this.get()
     if (!row) throw new Error('thread row missing')
     return row
   }
+
+  /** True only when the queue is known to be empty (a new thread, or a shift that found nothing): shift() reads nothing then. */
+  #queueEmpty = false
 
   get(): ThreadRow | undefined {
     this.#row ??= this.#exec<{ thread_id: string; status: string; active_run: string | null; ephemeral: number; last_output: string | null; mirror_version: number }>(
@@ -66,17 +71,24 @@ export class ThreadStore {
     return this.#row
   }
 
-  set(status: ThreadStatus, activeRun: string | null): void {
-    this.#change({ status, active_run: activeRun }, () => this.#exec('UPDATE thread SET status = ?, active_run = ? WHERE id = 1', status, activeRun))
+  /**
+   * Sets status and active run. `mirror`: the state is also a new version for the D1 row, counted in the
+   * same write, and returned for the caller to write there.
+   */
+  set(status: ThreadStatus, activeRun: string | null, mirror = false): ThreadMirror | undefined {
+    const row = this.get()
+    if (!row) return undefined
+    const version = row.mirror_version + (mirror ? 1 : 0)
+    this.#change({ status, active_run: activeRun, mirror_version: version }, () =>
+      this.#exec('UPDATE thread SET status = ?, active_run = ?, mirror_version = ? WHERE id = 1', status, activeRun, version),
+    )
+    return mirror ? { thread_id: row.thread_id, status, last_output: row.last_output, version } : undefined
   }
 
   /** The state the D1 row should show now, as a new version of it. */
   nextMirror(): ThreadMirror | undefined {
     const row = this.get()
-    if (!row) return undefined
-    const version = row.mirror_version + 1
-    this.#change({ mirror_version: version }, () => this.#exec('UPDATE thread SET mirror_version = ? WHERE id = 1', version))
-    return { thread_id: row.thread_id, status: row.status, last_output: row.last_output, version }
+    return row && this.set(row.status, row.active_run, true)
   }
 
   /** The state the D1 row shows (or is about to), at its current version: for a write repeated after a failure. */
@@ -94,14 +106,16 @@ export class ThreadStore {
   }
 
   enqueue(runId: string): number {
+    this.#queueEmpty = false
     this.#exec('INSERT OR IGNORE INTO queue (run_id) VALUES (?)', runId)
     return this.#exec<{ n: number }>('SELECT count(*) AS n FROM queue').one().n
   }
 
   /** Removes and returns the oldest queued run. */
   shift(): string | undefined {
-    const row = this.#exec<{ pos: number; run_id: string }>('SELECT pos, run_id FROM queue ORDER BY pos LIMIT 1').toArray()[0]
-    if (row) this.#exec('DELETE FROM queue WHERE pos = ?', row.pos)
+    if (this.#queueEmpty) return undefined
+    const row = this.#exec<{ pos: number; run_id: string }>('DELETE FROM queue WHERE pos = (SELECT min(pos) FROM queue) RETURNING run_id').toArray()[0]
+    if (!row) this.#queueEmpty = true
     return row?.run_id
   }
 
@@ -117,7 +131,7 @@ export class ThreadStore {
 
   /** A successful run's messages join the history, and the new state is a checkpoint. */
   commit(runId: string, messages: ChatMessage[], output: string | null): void {
-    for (const m of messages) this.#exec('INSERT INTO messages (run_id, message) VALUES (?, ?)', runId, JSON.stringify(m))
+    this.#insertMessages(runId, messages)
     this.#change({ last_output: output }, () => this.#exec('UPDATE thread SET last_output = ? WHERE id = 1', output))
     this.#checkpoint(runId)
   }
@@ -125,8 +139,14 @@ export class ThreadStore {
   /** Replaces the conversation (a PATCH of the thread state), as a new checkpoint. */
   replaceMessages(messages: ChatMessage[], label: string): void {
     this.#exec('DELETE FROM messages')
-    for (const m of messages) this.#exec('INSERT INTO messages (run_id, message) VALUES (?, ?)', label, JSON.stringify(m))
+    this.#insertMessages(label, messages)
     this.#checkpoint(label)
+  }
+
+  /** One statement for any number of messages, in order (json_each yields them so). */
+  #insertMessages(runId: string, messages: ChatMessage[]): void {
+    if (messages.length === 0) return
+    this.#exec('INSERT INTO messages (run_id, message) SELECT ?, m.value ->> 0 FROM json_each(?) m', runId, JSON.stringify(messages.map((m) => [JSON.stringify(m)])))
   }
 
   /** Newest first; `before` is a checkpoint id (unknown: nothing). Each carries the conversation as it was then. */
@@ -142,8 +162,7 @@ export class ThreadStore {
   }
 
   #checkpoint(runId: string): void {
-    const count = this.#exec<{ n: number }>('SELECT count(*) AS n FROM messages').one().n
-    this.#exec('INSERT INTO checkpoints (uuid, run_id, message_count, created_at) VALUES (?, ?, ?, ?)', crypto.randomUUID(), runId, count, new Date().toISOString())
+    this.#exec('INSERT INTO checkpoints (uuid, run_id, message_count, created_at) SELECT ?, ?, count(*), ? FROM messages', crypto.randomUUID(), runId, new Date().toISOString())
   }
 
   messages(): ChatMessage[] {

@@ -179,15 +179,14 @@ export class ThreadObject extends DurableObject<Env> {
       await this.#set(statusIfNone, null)
       return undefined
     }
-    this.#store.set(statusIfNone, null)
-    return this.#store.nextMirror()
+    return this.#store.set(statusIfNone, null, true)
   }
 
   /** Every status change is one D1 write, so threads can be searched by status and values. */
   async #set(status: ThreadStatus, activeRun: string | null): Promise<void> {
     const before = this.#store.get()
-    this.#store.set(status, activeRun)
-    if (before?.status !== status) await this.#mirror()
+    const mirror = this.#store.set(status, activeRun, before?.status !== status)
+    if (mirror) await mirrorThread(createDb(this.env.DB), mirror)
   }
 
   async #mirror(): Promise<void> {

@@ -1,6 +1,6 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, it } from 'vitest'
-import { createTenant, env } from './helpers/api'
+import { call, createTenant, env } from './helpers/api'
 import { allEvents, d1Writes, deliver, deltas, run, until } from './helpers/runs'
 import { startTurn, waitTurn } from './helpers/sessions'
 
@@ -72,6 +72,24 @@ describe('queue delivery', () => {
     const done = await waitTurn(t, s)
     expect(done.status).toBe('success')
     expect(deltas(await allEvents(s.turn_id))).toEqual(['tok1', 'tok2', 'tok3', 'tok4'])
+  })
+
+  it("a creation's queue message that never arrives: the run's wake alarm sends it again and it finishes", async ({ expect }) => {
+    const t = await createTenant('lost-message')
+    // Its message waits an hour in the queue: as good as lost for this test.
+    const made = await call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: '/tokens 2', after_seconds: 3600 } })
+    expect(made.status).toBe(200)
+    const id = made.body.run_id as string
+    expect((await run(id).snapshot()).status).toBe('pending')
+    // The hour and the wake wait pass: the run is due and its message was not consumed.
+    await runInDurableObject(env.RUNS.getByName(id), (_, state) => {
+      state.storage.sql.exec('UPDATE run SET queued_ms = ?, start_at_ms = ?', Date.now() - 61_000, Date.now() - 61_000)
+    })
+    await evictDurableObject(env.RUNS.getByName(id))
+    expect(await runDurableObjectAlarm(env.RUNS.getByName(id))).toBe(true)
+    const done = await run(id).wait(10_000)
+    expect(done.status).toBe('success')
+    expect(await runInDurableObject(env.RUNS.getByName(id), (_, state) => state.storage.sql.exec<{ wakes: number }>('SELECT wakes FROM run').one().wakes)).toBe(1)
   })
 
   it('a run that keeps dying is failed as abandoned, never left running', async ({ expect }) => {

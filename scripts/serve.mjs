@@ -121,7 +121,8 @@ warnIfFewFiles()
 function warnIfFewFiles() {
   const limits = existsSync('/proc/self/limits') ? readFileSync('/proc/self/limits', 'utf8') : ''
   const soft = Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1] ?? Number.POSITIVE_INFINITY)
-  if (soft < 65_536) console.error(`note: open files limit ${soft}; each run holds 3 files for ~10 s, so about ${Math.floor(soft / 30)} runs/s at most (raise it: ulimit -n)`)
+  if (soft < 65_536)
+    console.error(`note: open files limit ${soft}; each run (and a session's thread) holds 3 files for ~10 s, so about ${Math.floor(soft / 30)} objects made per second at most (raise it: ulimit -n)`)
 }
 
 // One tick per cron per minute, aligned to the minute like Cloudflare's scheduler; ticks are idempotent

@@ -3,7 +3,8 @@ import { describe, it } from 'vitest'
 import { admin, call, createTenant } from './helpers/api'
 import { acp } from './helpers/acp'
 import { specErrors } from './helpers/spec'
-import { startTurn, waitTurn } from './helpers/sessions'
+import { readSse } from './helpers/sse'
+import { startTurn, streamTurn, waitTurn } from './helpers/sessions'
 
 describe('monthly budgets', () => {
   it('a run that crosses the budget stops as budget_exceeded; the next is refused in every dialect', async ({ expect }) => {
@@ -30,6 +31,22 @@ describe('monthly budgets', () => {
 
     await admin('PATCH', `/organizations/${t.orgId}`, { monthly_budget_usd: null })
     expect((await call('POST', '/v1/sessions/stream', { key: t.key, body: { message: 'unlimited' } })).status).toBe(202)
+  })
+
+  it("a live reader of a run stopped by its budget gets every event, in seq order, the stop's events last", async ({ expect }) => {
+    const t = await createTenant('budget-stream')
+    await admin('PATCH', `/organizations/${t.orgId}`, { monthly_budget_usd: 0.00005 })
+    // Slow enough that the reader is connected before the step's usage arrives and stops the run.
+    const s = await startTurn(t, { message: '/slow 5 /tokens 100' })
+    const { events } = await readSse(await streamTurn(t, s))
+    const ids = events.map((e) => Number(e.id))
+    expect(ids).toEqual([...ids].sort((a, b) => a - b))
+    const types = events.map((e) => e.event)
+    // The step's message and usage were stored before the stop: the live stream carries them before done.
+    expect(types).toContain('message')
+    expect(types.indexOf('message')).toBeLessThan(types.indexOf('done'))
+    expect(types.at(-1)).toBe('done')
+    expect(events.at(-1)?.data).toMatchObject({ status: 'error', error: { code: 'budget_exceeded' } })
   })
 
   it("the month's spend is kept per org by triggers: it follows runs' costs as they change and are deleted", async ({ expect }) => {

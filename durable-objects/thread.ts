@@ -99,7 +99,7 @@ export class ThreadObject extends DurableObject<Env> {
       await this.destroy()
       return null
     }
-    const next = await this.#startNext(change.status === 'error' || change.status === 'timeout' ? 'error' : 'idle', true)
+    const next = await this.#startNext(change.status === 'error' || change.status === 'timeout' ? 'error' : 'idle')
     return next ?? this.#store.mirror() ?? null
   }
 
@@ -165,19 +165,15 @@ export class ThreadObject extends DurableObject<Env> {
   }
 
   /**
-   * Starts the oldest queued run, else settles at `statusIfNone`. `handOver`: that last state is left
-   * for the caller to write (it is returned, at a new version) instead of written here.
+   * Starts the oldest queued run, else settles at `statusIfNone`: that last state is left for the
+   * caller (the ended run's final batch) to write, returned at a new version.
    */
-  async #startNext(statusIfNone: ThreadStatus, handOver = false): Promise<ThreadMirror | undefined> {
+  async #startNext(statusIfNone: ThreadStatus): Promise<ThreadMirror | undefined> {
     for (let next = this.#store.shift(); next; next = this.#store.shift()) {
       await this.#set('busy', next)
       const snap = await runStub(this.env, next).release()
       if (snap.status === 'pending') return undefined
       // It ended while waiting (cancelled in the queue): try the one after it.
-    }
-    if (!handOver) {
-      await this.#set(statusIfNone, null)
-      return undefined
     }
     return this.#store.set(statusIfNone, null, true)
   }

@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers'
-import { afterEach, beforeAll, describe, it } from 'vitest'
+import { beforeAll, describe, it } from 'vitest'
 import { call, createTenant, type Tenant } from './helpers/api'
 import { run } from './helpers/runs'
 import { startTurn, streamTurn, waitTurn } from './helpers/sessions'
@@ -34,7 +34,16 @@ function countD1(): { trips: () => number; restore: () => void } {
 }
 
 let t: Tenant
-let counter: ReturnType<typeof countD1> | undefined
+/** Runs `work` with the counter on; its value and the round trips made meanwhile. */
+async function tripsOf<T>(work: () => Promise<T>): Promise<{ value: T; trips: number }> {
+  const counter = countD1()
+  try {
+    const value = await work()
+    return { value, trips: counter.trips() }
+  } finally {
+    counter.restore()
+  }
+}
 
 beforeAll(async () => {
   t = await createTenant('d1-trips')
@@ -43,19 +52,11 @@ beforeAll(async () => {
   await call('POST', '/acp/runs/wait', { headers: { 'x-api-key': t.key }, body: { input: 'warm up' } })
 })
 
-afterEach(() => counter?.restore())
-
 describe('D1 round trips on the hot paths (counted, not timed)', () => {
   it('creating a run: 1 once its agent is cached (the insert, whose RETURNING reads budget and run context; with a new thread, one batch), 2 on a miss', async ({ expect }) => {
-    counter = countD1()
-    const res = await call('POST', '/v1/sessions/stream', { key: t.key, body: { message: 'count me' } })
-    const session = counter.trips()
-    counter.restore()
+    const { value: res, trips: session } = await tripsOf(() => call('POST', '/v1/sessions/stream', { key: t.key, body: { message: 'count me' } }))
     expect(res.status).toBe(202)
-    counter = countD1()
-    const acp = await call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: 'count me' } })
-    const acpTrips = counter.trips()
-    counter.restore()
+    const { value: acp, trips: acpTrips } = await tripsOf(() => call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: 'count me' } }))
     expect(acp.status).toBe(200)
     // The agent was read by the warm-up (and is re-read after AGENT_CACHE_MS): 1, else 2.
     expect(session).toBeGreaterThanOrEqual(1)
@@ -65,25 +66,21 @@ describe('D1 round trips on the hot paths (counted, not timed)', () => {
     // Back to back, the second of two creates finds the agent in memory.
     const first = await call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: 'warm' } })
     await run(first.body.run_id).wait(10_000)
-    counter = countD1()
-    const warm = await call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: 'count me' } })
-    const warmTrips = counter.trips()
-    counter.restore()
+    const { value: warm, trips: warmTrips } = await tripsOf(() => call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: 'count me' } }))
     expect(warm.status).toBe(200)
     expect(warmTrips).toBe(1)
   })
 
-  it('a short stateless ACP run, from creation to its end: 2 (the creation batch, the final row)', async ({ expect }) => {
+  it('a short stateless ACP run, from creation to its end: 2 (the creation statement, the final row)', async ({ expect }) => {
     // The counter sees the whole isolate: warm the agent with a run that has ended before counting.
     const warm = await call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: 'warm' } })
     await run(warm.body.run_id).wait(10_000)
-    counter = countD1()
-    const created = await call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: '/tokens 3' } })
-    expect(created.status).toBe(200)
-    // Waiters wake after the final D1 write; the consumer's loop and the outbox run in this isolate too.
-    const snap = await run(created.body.run_id).wait(10_000)
-    const trips = counter.trips()
-    counter.restore()
+    const { value: snap, trips } = await tripsOf(async () => {
+      const created = await call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: '/tokens 3' } })
+      expect(created.status).toBe(200)
+      // Waiters wake after the final D1 write; the consumer's loop and the outbox run in this isolate too.
+      return run(created.body.run_id).wait(10_000)
+    })
     expect(snap.status).toBe('success')
     // No agent read (cached), no grant or search-settings read (in the run's context), no webhook
     // endpoint read (same), no thread, and "running" never written: the run ended before its alarm.
@@ -93,11 +90,14 @@ describe('D1 round trips on the hot paths (counted, not timed)', () => {
   it("a session's turn, from creation to its end: 2 (the creation batch with the new thread; the final batch with the thread's row)", async ({ expect }) => {
     const warm = await startTurn(t, { message: 'warm' })
     await run(warm.turn_id).wait(10_000)
-    counter = countD1()
-    const s = await startTurn(t, { message: '/tokens 3' })
-    const snap = await run(s.turn_id).wait(10_000)
-    const trips = counter.trips()
-    counter.restore()
+    const {
+      value: { s, snap },
+      trips,
+    } = await tripsOf(async () => {
+      const s = await startTurn(t, { message: '/tokens 3' })
+      const snap = await run(s.turn_id).wait(10_000)
+      return { s, snap }
+    })
     expect(snap.status).toBe('success')
     expect(trips).toBe(2)
     // The thread's row, written in the run's final batch: idle, with the turn's output.
@@ -109,10 +109,7 @@ describe('D1 round trips on the hot paths (counted, not timed)', () => {
   it("an SSE reader's connect: at most 1 (the run row); auth and membership come from memory", async ({ expect }) => {
     const s = await startTurn(t, { message: 'read me' })
     await waitTurn(t, s)
-    counter = countD1()
-    const res = await streamTurn(t, s)
-    const trips = counter.trips()
-    counter.restore()
+    const { value: res, trips } = await tripsOf(() => streamTurn(t, s))
     expect(res.status).toBe(200)
     await res.body?.cancel()
     expect(trips).toBe(1)
@@ -124,10 +121,7 @@ describe('D1 round trips on the hot paths (counted, not timed)', () => {
     expect(made.status).toBe(200)
     const runId = made.body.run_id
     await call('GET', `/acp/runs/${runId}/wait`, { headers })
-    counter = countD1()
-    const res = await call('GET', `/acp/runs/${runId}/stream`, { headers })
-    const trips = counter.trips()
-    counter.restore()
+    const { value: res, trips } = await tripsOf(() => call('GET', `/acp/runs/${runId}/stream`, { headers }))
     expect(res.status).toBe(200)
     expect(trips).toBe(0)
     expect((await call('DELETE', `/acp/runs/${runId}`, { headers })).status).toBe(204)

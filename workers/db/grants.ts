@@ -55,11 +55,11 @@ export async function revokeGrantsOutside(db: Db, agent: AgentRow, services: rea
     })`)
 }
 
-/** Services of the credentials granted to an agent (what its granted-credential tools can act as). */
 /** grantedServices as a column (comma-separated names) for a caller that reads it in one select with more. */
 export const grantedServicesColumn = (agentId: string | SQL) =>
   sql<string | null>`(SELECT group_concat(DISTINCT c.service_name) FROM grants g JOIN credentials c ON c.id = g.credential_id WHERE g.agent_id = ${agentId})`
 
+/** Services of the credentials granted to an agent (what its granted-credential tools can act as). */
 export async function grantedServices(db: Db, agentId: string): Promise<string[]> {
   const rows = await db.selectDistinct({ service: credentials.serviceName }).from(grants).innerJoin(credentials, eq(credentials.id, grants.credentialId)).where(eq(grants.agentId, agentId))
   return rows.map((r) => r.service)

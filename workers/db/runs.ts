@@ -8,6 +8,7 @@ import { paged } from './paged'
 import { prebuilt } from './prebuilt'
 import { hasSearchSettingsColumn } from './search-settings'
 import { memberships, organizations, runs, schedules, threads, webhookDeliveries } from './schema'
+import { monthSpendColumn } from './tenancy'
 import { hasEnabledEndpointColumn } from './webhooks'
 
 export type RunRow = typeof runs.$inferSelect
@@ -26,31 +27,29 @@ export const RUN_REF_CACHE_MS = 30_000
 const runRefs = new TtlCache<RunRef>(RUN_REF_CACHE_MS)
 const refOf = (r: RunRow): RunRef => ({ id: r.id, orgId: r.orgId, channel: r.channel, stateless: r.stateless, threadId: r.threadId, creation: r.creation })
 
-/** What a creation writes of a run; every other column starts at its default (RUN_DEFAULTS). */
-export type RunInsert = Required<
-  Pick<
-    NewRun,
-    | 'id'
-    | 'orgId'
-    | 'agentId'
-    | 'agentVersion'
-    | 'threadId'
-    | 'channel'
-    | 'name'
-    | 'status'
-    | 'model'
-    | 'input'
-    | 'createdBy'
-    | 'userIdentifier'
-    | 'groupIdentifier'
-    | 'ipAddress'
-    | 'userAgent'
-    | 'metadata'
-    | 'creation'
-    | 'scheduleId'
-    | 'stateless'
-  >
->
+/** What a creation writes of a run, the placeholders of its prebuilt insert; every other column starts at its default (RUN_DEFAULTS). */
+const RUN_INSERT_KEYS = [
+  'id',
+  'orgId',
+  'agentId',
+  'agentVersion',
+  'threadId',
+  'channel',
+  'name',
+  'status',
+  'model',
+  'input',
+  'createdBy',
+  'userIdentifier',
+  'groupIdentifier',
+  'ipAddress',
+  'userAgent',
+  'metadata',
+  'creation',
+  'scheduleId',
+  'stateless',
+] as const satisfies readonly (keyof NewRun)[]
+export type RunInsert = Required<Pick<NewRun, (typeof RUN_INSERT_KEYS)[number]>>
 /** The new thread a run's creation may bring. */
 export type ThreadInsert = Required<Pick<typeof threads.$inferInsert, 'id' | 'orgId' | 'agentId' | 'createdBy' | 'status'>>
 
@@ -109,7 +108,7 @@ interface CreationRow {
 }
 
 const placeholders = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)])) as unknown as Record<K, Placeholder>
-/** For plain columns (text, integer, real) in an UPDATE's SET: the value binds as given. */
+/** A placeholder as SQL, for plain values (text, integer, real): bound as given, without a column encoder. */
 const bound = (name: string) => sql`${sql.placeholder(name)}`
 
 /**
@@ -119,12 +118,11 @@ const bound = (name: string) => sql`${sql.placeholder(name)}`
 const runInsertStatement = prebuilt((db) =>
   db
     .insert(runs)
-    .values(placeholders([...(Object.keys(RUN_INSERT_SHAPE) as (keyof RunInsert)[]), 'createdAt']) as unknown as NewRun)
+    .values(placeholders([...RUN_INSERT_KEYS, 'createdAt']) as unknown as NewRun)
     .returning({
       number: runs.number,
       budget: sql<number | null>`(SELECT o.monthly_budget_usd FROM organizations o WHERE o.id = "runs"."org_id")`.as('budget'),
-      // One row per org and month, kept by triggers on runs (org_month_spend): no sum over the month's runs.
-      spent: sql<number>`coalesce((SELECT s.cost_total FROM org_month_spend s WHERE s.org_id = "runs"."org_id" AND s.month = ${sql.placeholder('month')}), 0)`.as('spent'),
+      spent: monthSpendColumn(sql`"runs"."org_id"`, bound('month')).as('spent'),
       granted: grantedServicesColumn(sql`"runs"."agent_id"`).as('granted'),
       search: hasSearchSettingsColumn(sql`"runs"."org_id"`).as('search'),
       hooks: hasEnabledEndpointColumn(sql`"runs"."org_id"`).as('hooks'),
@@ -139,29 +137,6 @@ const threadInsertStatement = prebuilt((db) =>
     .onConflictDoNothing()
     .toSQL(),
 )
-
-/** Every key of RunInsert, once: the placeholders of the prebuilt insert. */
-const RUN_INSERT_SHAPE: Record<keyof RunInsert, true> = {
-  id: true,
-  orgId: true,
-  agentId: true,
-  agentVersion: true,
-  threadId: true,
-  channel: true,
-  name: true,
-  status: true,
-  model: true,
-  input: true,
-  createdBy: true,
-  userIdentifier: true,
-  groupIdentifier: true,
-  ipAddress: true,
-  userAgent: true,
-  metadata: true,
-  creation: true,
-  scheduleId: true,
-  stateless: true,
-}
 
 /**
  * What a run's loop and outbox would otherwise read from D1 as it starts and ends, read in its
@@ -280,7 +255,7 @@ export async function syncRun(db: Db, s: RunSnapshot, scheduleId: string | null,
   else await db.$client.batch(statements)
 }
 
-const syncValues = (s: RunSnapshot) => ({
+const syncValues = (s: RunSnapshot): Record<(typeof SYNC_KEYS)[number], string | number | null> => ({
   status: s.status,
   output: s.output,
   errorCode: s.error?.code ?? null,
@@ -298,30 +273,32 @@ const syncValues = (s: RunSnapshot) => ({
   currency: s.costs.currency,
 })
 
-const runSyncStatement = prebuilt((db) => {
-  const set: Record<keyof ReturnType<typeof syncValues>, SQL> = {
-    status: bound('status'),
-    output: bound('output'),
-    errorCode: bound('errorCode'),
-    errorMessage: bound('errorMessage'),
-    startedAt: bound('startedAt'),
-    endedAt: bound('endedAt'),
-    timeToFirstTokenMs: bound('timeToFirstTokenMs'),
-    promptTokens: bound('promptTokens'),
-    completionTokens: bound('completionTokens'),
-    totalTokens: bound('totalTokens'),
-    costPrompt: bound('costPrompt'),
-    costCompletion: bound('costCompletion'),
-    costServices: bound('costServices'),
-    costTotal: bound('costTotal'),
-    currency: bound('currency'),
-  }
-  return db
+/** The columns a run's state change writes (plain text, integer and real ones: each binds as given). */
+const SYNC_KEYS = [
+  'status',
+  'output',
+  'errorCode',
+  'errorMessage',
+  'startedAt',
+  'endedAt',
+  'timeToFirstTokenMs',
+  'promptTokens',
+  'completionTokens',
+  'totalTokens',
+  'costPrompt',
+  'costCompletion',
+  'costServices',
+  'costTotal',
+  'currency',
+] as const satisfies readonly (keyof NewRun)[]
+
+const runSyncStatement = prebuilt((db) =>
+  db
     .update(runs)
-    .set(set)
+    .set(Object.fromEntries(SYNC_KEYS.map((k) => [k, bound(k)])))
     .where(eq(runs.id, bound('id')))
-    .toSQL()
-})
+    .toSQL(),
+)
 
 /** A schedule's last status follows its last run only. */
 const scheduleSyncStatement = prebuilt((db) =>
@@ -369,8 +346,7 @@ export async function deleteRunsWithDeliveries(db: Db, ids: string[]): Promise<v
   }
 }
 
-/** ThreadObject's state mirrored once per change, so threads can be searched by status and values. */
-/** The thread's state in its D1 row, unless the row already shows a newer one (ThreadMirror.version). */
+/** ThreadObject's state mirrored in its D1 row (searchable by status and values), unless the row already shows a newer one (ThreadMirror.version). */
 export async function mirrorThread(db: Db, mirror: ThreadMirror): Promise<void> {
   await threadMirrorStatement(db, mirrorValues(mirror)).run()
 }

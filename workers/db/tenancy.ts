@@ -1,4 +1,4 @@
-import { and, count, eq, isNull, sql } from 'drizzle-orm'
+import { and, count, eq, isNull, type SQL, sql } from 'drizzle-orm'
 import type { Db, Principal } from '../app-env'
 import { ApiError } from '../errors'
 import { newApiKey, sha256Hex } from '../lib/crypto'
@@ -152,33 +152,24 @@ export async function getOrgUser(db: Db, orgId: number, userId: number) {
 }
 
 /**
- * The org's monthly budget and what its runs created this month (UTC) cost; the sum only when
- * budgeted. `organizations.id` is spelled out: drizzle leaves columns unqualified in a one-table
- * select, and inside the subquery a bare "id" would mean runs.id.
+ * An org's spend in a month (`YYYY-MM`, UTC) as a subquery: one row per org and month, kept by triggers
+ * on runs (org_month_spend), so no sum over the month's runs. The caller spells out `orgId` as a
+ * qualified column: inside the subquery a bare org_id would be its own.
  */
+export const monthSpendColumn = (orgId: SQL, month: SQL | string) => sql<number>`coalesce((SELECT s.cost_total FROM org_month_spend s WHERE s.org_id = ${orgId} AND s.month = ${month}), 0)`
+
+/** The org's monthly budget and what its runs created this month (UTC) cost; the spend only when budgeted, or `alwaysSum`. */
 export async function monthBudget(db: Db, orgId: number, now = new Date(), alwaysSum = false): Promise<{ budget: number | null; spent: number; since: string }> {
-  const { query, since } = monthBudgetQuery(db, orgId, now, alwaysSum)
-  const row = await query.get()
-  return { budget: row?.budget ?? null, spent: row?.spent ?? 0, since }
-}
-
-/** monthBudget's query, unexecuted, for a caller that sends it in a batch with its writes. */
-export function monthBudgetQuery(db: Db, orgId: number, now = new Date(), alwaysSum = false) {
-  const { columns, since } = monthBudgetColumns(now, alwaysSum)
-  const query = db.select(columns).from(organizations).where(eq(organizations.id, orgId))
-  return { query, since }
-}
-
-/** The budget and this month's spend as columns of a select from organizations (run creation adds its own). */
-export function monthBudgetColumns(now = new Date(), alwaysSum = false) {
   const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString()
-  // One row per org and month, kept by triggers on runs (org_month_spend): no sum over the month's runs.
-  const columns = {
-    budget: organizations.monthlyBudgetUsd,
-    spent: sql<number>`CASE WHEN ${organizations.monthlyBudgetUsd} IS NULL AND ${alwaysSum ? 0 : 1} THEN 0 ELSE
-        coalesce((SELECT s.cost_total FROM org_month_spend s WHERE s.org_id = organizations.id AND s.month = ${since.slice(0, 7)}), 0) END`,
-  }
-  return { columns, since }
+  const row = await db
+    .select({
+      budget: organizations.monthlyBudgetUsd,
+      spent: sql<number>`CASE WHEN ${organizations.monthlyBudgetUsd} IS NULL AND ${alwaysSum ? 0 : 1} THEN 0 ELSE ${monthSpendColumn(sql`organizations.id`, since.slice(0, 7))} END`,
+    })
+    .from(organizations)
+    .where(eq(organizations.id, orgId))
+    .get()
+  return { budget: row?.budget ?? null, spent: row?.spent ?? 0, since }
 }
 
 export async function setOrganizationLimits(db: Db, orgId: number, change: Partial<Pick<Organization, 'rateLimitPerMinute' | 'monthlyBudgetUsd' | 'retentionDays'>>): Promise<Organization> {

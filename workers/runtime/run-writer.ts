@@ -34,7 +34,7 @@ export class RunWriter {
   }
 
   async append(events: RunEvent[]): Promise<void> {
-    this.#pending.push(...events)
+    this.hold(events)
     await this.flush()
   }
 

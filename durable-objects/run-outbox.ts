@@ -15,14 +15,14 @@ import { toSnapshot } from './run-snapshot'
  * go as one: the thread hears the change first and answers with its own row's state, and both rows
  * are written in one D1 batch.
  */
-export async function deliverOutbox(env: Env, store: RunStore, run: RunRow, items: readonly OutboxItem[]): Promise<OutboxItem[]> {
+export async function deliverOutbox(env: Env, store: RunStore, run: RunRow, seq: number, items: readonly OutboxItem[]): Promise<OutboxItem[]> {
   const failed: OutboxItem[] = []
   const together = items.includes('d1') && items.includes('thread')
   for (const item of items) {
     if (together && item === 'thread') continue
     try {
-      if (together && item === 'd1') await syncD1(env, store, run, await syncThread(env, store, run))
-      else await deliverOutboxItem(env, store, item, run)
+      if (together && item === 'd1') await syncD1(env, store, run, seq, await syncThread(env, store, run))
+      else await deliverOutboxItem(env, store, item, run, seq)
     } catch (err) {
       console.error(`run ${run.spec.run_id}: outbox ${item}${together && item === 'd1' ? '+thread' : ''} failed: ${errorForLog(err)}`)
       failed.push(item, ...(together && item === 'd1' ? (['thread'] as const) : []))
@@ -31,7 +31,16 @@ export async function deliverOutbox(env: Env, store: RunStore, run: RunRow, item
   return failed
 }
 
-async function deliverOutboxItem(env: Env, store: RunStore, item: OutboxItem, run: RunRow): Promise<void> {
+/**
+ * The outbox after a delivery pass: what is in it now, less what the pass delivered. An item the pass
+ * delivered but that was owed again meanwhile (`owedSince`: a concurrent state change, whose own pass
+ * may still fail) stays, so a pass that ends last never drops another's work.
+ */
+export function outboxAfter(current: readonly OutboxItem[], attempted: readonly OutboxItem[], failed: readonly OutboxItem[], owedSince: (item: OutboxItem) => boolean): OutboxItem[] {
+  return current.filter((item) => !attempted.includes(item) || failed.includes(item) || owedSince(item))
+}
+
+async function deliverOutboxItem(env: Env, store: RunStore, item: OutboxItem, run: RunRow, seq: number): Promise<void> {
   switch (item) {
     case 'enqueue': {
       const delaySeconds = Math.max(0, Math.ceil((run.queued_ms - Date.now()) / 1000))
@@ -39,7 +48,7 @@ async function deliverOutboxItem(env: Env, store: RunStore, item: OutboxItem, ru
       return
     }
     case 'd1':
-      await syncD1(env, store, run, null)
+      await syncD1(env, store, run, seq, null)
       return
     case 'thread':
       await mirrorThreadAlone(env, await syncThread(env, store, run))
@@ -53,9 +62,12 @@ async function deliverOutboxItem(env: Env, store: RunStore, item: OutboxItem, ru
   }
 }
 
-/** The run's one D1 write per state change (its schedule's last status and its thread's row in the same round trip). */
-async function syncD1(env: Env, store: RunStore, run: RunRow, thread: ThreadMirror | null): Promise<void> {
-  await syncRun(createDb(env.DB), toSnapshot(run, 0), run.spec.schedule_id, thread)
+/**
+ * The run's one D1 write per state change (its schedule's last status and its thread's row in the same
+ * round trip), versioned by `seq`, the run's last event when `run` was read: a later state has a higher one.
+ */
+async function syncD1(env: Env, store: RunStore, run: RunRow, seq: number, thread: ThreadMirror | null): Promise<void> {
+  await syncRun(createDb(env.DB), toSnapshot(run, seq), run.spec.schedule_id, thread)
   store.countD1Write()
 }
 

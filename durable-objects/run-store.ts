@@ -210,6 +210,8 @@ export class RunStore {
     const inserted = cursor.rowsWritten > 0
     this.#raw = inserted ? raw : undefined
     this.#row = undefined
+    // A run row is only ever inserted into an empty store: no events yet.
+    if (inserted) this.#lastSeq = 0
     return inserted
   }
 

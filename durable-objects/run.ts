@@ -16,7 +16,7 @@ import {
   type WriteResult,
 } from '../workers/runs/types'
 import { type OutboxItem, type RunRow, RunStore } from './run-store'
-import { deliverOutbox } from './run-outbox'
+import { deliverOutbox, outboxAfter } from './run-outbox'
 import { toSnapshot, usageOf } from './run-snapshot'
 import { EventHub, SUBSCRIPTIONS } from './event-hub'
 
@@ -50,6 +50,9 @@ export class RunObject extends DurableObject<Env> {
   #firstTokenSeen = false
   /** Set when a state change owes the outside world something; cleared when the outbox is delivered. */
   #owed = false
+  /** Counts outbox additions; `#owedAt` holds each item's latest, so a delivery pass knows what was owed again during it. */
+  #owings = 0
+  readonly #owedAt = new Map<OutboxItem, number>()
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -374,6 +377,7 @@ export class RunObject extends DurableObject<Env> {
 
   #addOutbox(...items: OutboxItem[]): void {
     this.#owed = true
+    for (const item of items) this.#owedAt.set(item, ++this.#owings)
     const outbox = this.#store.get()?.outbox ?? []
     const added = items.filter((item, i) => !outbox.includes(item) && items.indexOf(item) === i)
     if (added.length) this.#store.update({ outbox: JSON.stringify([...outbox, ...added]) })
@@ -402,21 +406,23 @@ export class RunObject extends DurableObject<Env> {
     this.#addOutbox(...owed)
   }
 
-  /** Delivers the outbox (but `hold`, left for the alarm); what fails stays for the alarm. Then re-arms the one alarm. */
+  /**
+   * Delivers the outbox (but `hold`, left for the alarm); what fails stays for the alarm. Then re-arms
+   * the one alarm. Passes may overlap (a cancel arrives while a pass awaits D1): each sends its own
+   * snapshot, D1 keeps the newest (by seq), and each removes only what it delivered and nobody owed since.
+   */
   async #afterChange(hold: readonly OutboxItem[] = []): Promise<void> {
     this.#owed = false
     // The call's changes, as one write, before anything leaves the object.
     this.#store.flush()
     const run = this.#store.get()
     if (!run) return
-    const failed = await deliverOutbox(
-      this.env,
-      this.#store,
-      run,
-      run.outbox.filter((item) => !hold.includes(item)),
-    )
-    const left = run.outbox.filter((item) => hold.includes(item) || failed.includes(item))
-    if (left.length !== run.outbox.length) {
+    const pass = this.#owings
+    const attempted = run.outbox.filter((item) => !hold.includes(item))
+    const failed = await deliverOutbox(this.env, this.#store, run, this.#store.lastSeq(), attempted)
+    const current = this.#store.get()?.outbox ?? []
+    const left = outboxAfter(current, attempted, failed, (item) => (this.#owedAt.get(item) ?? 0) > pass)
+    if (left.length !== current.length) {
       this.#store.update({ outbox: JSON.stringify(left) })
       this.#store.flush()
     }

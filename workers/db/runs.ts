@@ -69,6 +69,7 @@ const RUN_DEFAULTS: Omit<RunRow, keyof RunInsert | 'number' | 'createdAt'> = {
   costServices: 0,
   costTotal: 0,
   currency: 'USD',
+  syncedSeq: 0,
 }
 
 /**
@@ -246,10 +247,14 @@ export async function getThreadForUser(db: Db, userId: number, threadId: string)
   return row.thread
 }
 
-/** The run's one D1 write per state change, and its schedule's last status in the same batch. */
+/**
+ * The run's one D1 write per state change, and its schedule's last status in the same batch. Each
+ * lands only when its snapshot is newer (`last_seq`) than what the row holds: two writes of one run
+ * in flight at once may arrive in either order, and the older one then changes nothing.
+ */
 export async function syncRun(db: Db, s: RunSnapshot, scheduleId: string | null, thread: ThreadMirror | null = null): Promise<void> {
-  const statements = [runSyncStatement(db, { ...syncValues(s), id: s.run_id })]
-  if (scheduleId) statements.push(scheduleSyncStatement(db, { status: s.status, scheduleId, runId: s.run_id }))
+  const statements = [runSyncStatement(db, { ...syncValues(s), id: s.run_id, seq: s.last_seq })]
+  if (scheduleId) statements.push(scheduleSyncStatement(db, { status: s.status, scheduleId, runId: s.run_id, seq: s.last_seq }))
   if (thread) statements.push(threadMirrorStatement(db, mirrorValues(thread)))
   if (statements.length === 1) await statements[0]?.run()
   else await db.$client.batch(statements)
@@ -295,17 +300,17 @@ const SYNC_KEYS = [
 const runSyncStatement = prebuilt((db) =>
   db
     .update(runs)
-    .set(Object.fromEntries(SYNC_KEYS.map((k) => [k, bound(k)])))
-    .where(eq(runs.id, bound('id')))
+    .set({ ...Object.fromEntries(SYNC_KEYS.map((k) => [k, bound(k)])), syncedSeq: bound('seq') })
+    .where(and(eq(runs.id, bound('id')), lt(runs.syncedSeq, bound('seq'))))
     .toSQL(),
 )
 
-/** A schedule's last status follows its last run only. */
+/** A schedule's last status follows its last run only, and only the write the run's row took (same batch, just before). */
 const scheduleSyncStatement = prebuilt((db) =>
   db
     .update(schedules)
     .set({ lastStatus: bound('status') })
-    .where(and(eq(schedules.id, bound('scheduleId')), eq(schedules.lastRunId, bound('runId'))))
+    .where(and(eq(schedules.id, bound('scheduleId')), eq(schedules.lastRunId, bound('runId')), sql`(SELECT r.synced_seq FROM runs r WHERE r.id = ${bound('runId')}) = ${bound('seq')}`))
     .toSQL(),
 )
 

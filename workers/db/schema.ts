@@ -228,6 +228,11 @@ export const runs = sqliteTable(
     costServices: real('cost_services').notNull().default(0),
     costTotal: real('cost_total').notNull().default(0),
     currency: text('currency').notNull().default('USD'),
+    /**
+     * The RunObject's last event seq when it wrote this row: a write lands only when newer, so one
+     * that arrives late (two state changes' writes in flight at once) never undoes a newer state.
+     */
+    syncedSeq: integer('synced_seq').notNull().default(0),
   },
   (t) => [
     index('runs_org_created_idx').on(t.orgId, t.createdAt),

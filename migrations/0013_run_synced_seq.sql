@@ -1,0 +1,1 @@
+ALTER TABLE `runs` ADD `synced_seq` integer DEFAULT 0 NOT NULL;

@@ -222,9 +222,10 @@ describe('ACP multitask strategies (two overlapping runs on one thread)', () => 
 describe('ACP multitask strategies under concurrency (50 runs at once on one thread)', () => {
   const fifty = async (strategy: string) => {
     const thread = (await acp(t, 'POST', '/threads', {})).body.thread_id as string
-    // Each run lasts ~2 s, so all fifty are admitted while one is active (a run that ended before the
-    // next admission would rightly succeed too: interrupt and rollback act on the active run only).
-    const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => acp(t, 'POST', `/threads/${thread}/runs`, run(`/slow 1000 racer ${i}`, { multitask_strategy: strategy }))))
+    // Each run lasts ~4 s, so all fifty are admitted while one is active (a run that ended before the
+    // next admission would rightly succeed too: interrupt and rollback act on the active run only). At
+    // ~2 s, one full-suite run on a loaded machine saw two successes.
+    const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => acp(t, 'POST', `/threads/${thread}/runs`, run(`/slow 2000 racer ${i}`, { multitask_strategy: strategy }))))
     return { thread, replies }
   }
   const threadRunsInD1 = (thread: string) => env.DB.prepare('SELECT id, status FROM runs WHERE thread_id = ?').bind(thread).all<{ id: string; status: string }>()

@@ -275,10 +275,15 @@ export class RunObject extends DurableObject<Env> {
   /**
    * The cron sweeper's check, for a run D1 still shows as pending/running: the same as the alarm
    * (wake a run whose consumer died, time out, fail after MAX_WAKES), for when an alarm was lost.
-   * `missing`: D1 has a row but this object never got the run (a crash between the two).
+   * `missing`: D1 has a row but this object never got the run (a crash between the two). `shown`: the
+   * status D1 shows. When this object knows another, a write of it never landed (its outbox item was
+   * lost): the row is owed again (a repeat is harmless: D1 keeps the newest by seq), and an ended run's
+   * thread hears the end again, so a lost report never leaves the thread busy.
    */
-  async sweep(): Promise<'missing' | RunStatus> {
-    if (!this.#store.get()) return 'missing'
+  async sweep(shown?: 'pending' | 'running'): Promise<'missing' | RunStatus> {
+    const run = this.#store.get()
+    if (!run) return 'missing'
+    if (shown && run.status !== shown) this.#addOutbox('d1', ...(run.spec.thread_id && isTerminal(run.status) ? (['thread'] as const) : []))
     await this.alarm()
     return this.#store.get()?.status ?? 'missing'
   }

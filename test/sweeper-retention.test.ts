@@ -29,6 +29,25 @@ describe('stuck-run sweeper (cron)', () => {
     expect(deltas(await allEvents(s.turn_id))).toEqual(['tok1', 'tok2', 'tok3', 'tok4'])
   })
 
+  it("a run whose final D1 batch never landed is written again, and its thread's row with it", async ({ expect }) => {
+    const t = await createTenant('sweep-lost-write')
+    await admin('PATCH', `/organizations/${t.orgId}`, { retention_days: 3650 })
+    const s = await startTurn(t, { message: 'hello' })
+    expect((await waitTurn(t, s)).status).toBe('success')
+    const runRow = () => env.DB.prepare('SELECT status, output, ended_at IS NOT NULL AS ended, synced_seq > 0 AS synced FROM runs WHERE id = ?').bind(s.turn_id).first()
+    const threadRow = () => env.DB.prepare('SELECT status, mirror_version FROM threads WHERE id = ?').bind(s.session_id).first<{ status: string; mirror_version: number }>()
+    const ended = await threadRow()
+    expect(ended?.status).toBe('idle')
+    // As if the turn's final batch (the run's row and its thread's) had failed and its outbox item been lost.
+    await env.DB.batch([
+      env.DB.prepare("UPDATE runs SET status = 'running', output = NULL, ended_at = NULL, synced_seq = 0, created_at = '2020-01-01T00:00:00.000Z' WHERE id = ?").bind(s.turn_id),
+      env.DB.prepare("UPDATE threads SET status = 'busy', mirror_version = mirror_version - 1 WHERE id = ?").bind(s.session_id),
+    ])
+    await tickAt(now())
+    expect(await runRow()).toEqual({ status: 'success', output: 'You said: hello', ended: 1, synced: 1 })
+    expect(await threadRow()).toEqual(ended)
+  })
+
   it('a run recorded in D1 that never reached its Durable Object is failed as lost', async ({ expect }) => {
     const t = await createTenant('lost')
     const agent = (await call('GET', `/v1/organizations/${t.orgId}/agents`, { key: t.key })).body.items[0]

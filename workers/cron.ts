@@ -57,8 +57,8 @@ export async function sweepStuckRuns(env: Env, now: Date): Promise<number> {
   const db = createDb(env.DB)
   const cutoff = new Date(now.getTime() - SWEEP_AFTER_MS).toISOString()
   let fixed = 0
-  for (const id of await runsDb.stuckRunIds(db, cutoff, SWEEP_PER_TICK)) {
-    const result = await runStub(env, id).sweep()
+  for (const { id, status } of await runsDb.stuckRuns(db, cutoff, SWEEP_PER_TICK)) {
+    const result = await runStub(env, id).sweep(status)
     if (result === 'missing') {
       await runsDb.markRunLost(db, id, now.toISOString())
       fixed += 1

@@ -314,15 +314,15 @@ const scheduleSyncStatement = prebuilt((db) =>
     .toSQL(),
 )
 
-/** Runs D1 still shows as pending/running although created before `cutoff` (the sweeper's work). */
-export async function stuckRunIds(db: Db, cutoff: string, limit: number): Promise<string[]> {
+/** Runs D1 still shows as pending/running although created before `cutoff` (the sweeper's work), with the status D1 shows. */
+export async function stuckRuns(db: Db, cutoff: string, limit: number): Promise<{ id: string; status: 'pending' | 'running' }[]> {
   const rows = await db
-    .select({ id: runs.id })
+    .select({ id: runs.id, status: runs.status })
     .from(runs)
     .where(and(inArray(runs.status, ['pending', 'running']), lt(runs.createdAt, cutoff)))
     .orderBy(asc(runs.createdAt))
     .limit(limit)
-  return rows.map((r) => r.id)
+  return rows.map((r) => ({ id: r.id, status: r.status === 'running' ? 'running' : 'pending' }))
 }
 
 /** A run recorded in D1 that never reached its Durable Object. */

@@ -19,6 +19,7 @@ import { type OutboxItem, type RunRow, RunStore } from './run-store'
 import { deliverOutbox, outboxAfter } from './run-outbox'
 import { toSnapshot, usageOf } from './run-snapshot'
 import { EventHub, SUBSCRIPTIONS } from './event-hub'
+import { errorForLog } from '../workers/lib/log'
 
 /** A queued run nobody claimed (or whose consumer died) is sent to the queue again after this. */
 export const WAKE_AFTER_MS = 60_000
@@ -50,6 +51,8 @@ export class RunObject extends DurableObject<Env> {
   #firstTokenSeen = false
   /** Set when a state change owes the outside world something; cleared when the outbox is delivered. */
   #owed = false
+  /** Set when the run is due now and this object runs it (see runHere): started once the change is delivered. */
+  #startHere = false
   /** Counts outbox additions; `#owedAt` holds each item's latest, so a delivery pass knows what was owed again during it. */
   #owings = 0
   readonly #owedAt = new Map<OutboxItem, number>()
@@ -59,13 +62,23 @@ export class RunObject extends DurableObject<Env> {
     this.#store = new RunStore(ctx.storage.sql)
   }
 
+  /**
+   * Runs the run's loop in this object, the lease holder like any consumer, its writes these same
+   * methods called in place (no queue hop, no claim or finish over RPC). Durable Objects import
+   * nothing from the runtime: the worker's entry composes the loop in (workers/run-object.ts). Without
+   * it every start goes through the queue, which stays the path of delayed starts either way.
+   */
+  protected runHere?(runId: string, owner: string): Promise<unknown>
+
   /** Creates the run (idempotent). `enqueue: false` holds it until its thread admits it (release). */
   async init(spec: RunSpec, opts: { enqueue: boolean; delay_ms?: number }): Promise<void> {
     const startAt = Date.now() + (opts.delay_ms ?? 0)
-    // One insert: the row, held or already owing its queue message (#queue's fields, written at once).
-    const queued = opts.enqueue ? { queued_ms: startAt, outbox: ['enqueue' as const] } : { queued_ms: 0, outbox: [] }
+    const here = opts.enqueue && !opts.delay_ms && this.runHere !== undefined
+    // One insert: the row, held, due here, or already owing its queue message (#queue's fields, written at once).
+    const queued = opts.enqueue ? { queued_ms: startAt, outbox: here ? [] : ['enqueue' as const] } : { queued_ms: 0, outbox: [] }
     if (this.#store.init(spec, nowIso(), { deadline_ms: 0, start_at_ms: startAt, ...queued })) {
       this.#owed = opts.enqueue
+      this.#startHere = here
       this.#emit([{ type: 'status', data: { status: 'pending' } }])
       await this.#afterChange()
     }
@@ -230,7 +243,8 @@ export class RunObject extends DurableObject<Env> {
   /** The run's events after `after` (Last-Event-ID) as NDJSON lines, then live ones until the run ends. */
   subscribe(after: number): ReadableStream<Uint8Array> {
     const run = this.#store.get()
-    const closed = !run || isTerminal(run.status)
+    // An ended run whose D1 write is still on its way stays open: the delivery closes it once written.
+    const closed = !run || (isTerminal(run.status) && !this.#owesD1(run))
     return this.#hub.subscribe(after, (a, limit) => this.#store.eventsAfter(a, limit), closed)
   }
 
@@ -245,9 +259,11 @@ export class RunObject extends DurableObject<Env> {
 
   /** Resolves when the run is terminal or interrupted, or after timeoutMs, with its snapshot. */
   async wait(timeoutMs: number): Promise<RunSnapshot> {
+    // Settled once D1 says so too: a run can end in the time a wait takes to arrive (its object runs it),
+    // and whoever returns from wait() must read the same state in lists.
     const settled = () => {
-      const s = this.#store.get()?.status
-      return !s || isTerminal(s) || s === 'interrupted'
+      const run = this.#store.get()
+      return !run || ((isTerminal(run.status) || run.status === 'interrupted') && !this.#owesD1(run))
     }
     if (!settled()) {
       await new Promise<void>((resolve) => {
@@ -322,6 +338,11 @@ export class RunObject extends DurableObject<Env> {
 
   // ——— internals ———
 
+  /** Its D1 row (and thread) have not yet been told of its current state. */
+  #owesD1(run: RunRow): boolean {
+    return run.outbox.includes('d1') || run.outbox.includes('thread')
+  }
+
   /** Runs `write` only for the lease holder of a running run; extends the lease by leaseMs. */
   async #guarded(owner: string, leaseMs: number, write: (run: RunRow) => void): Promise<WriteResult> {
     const run = this.#store.get()
@@ -375,9 +396,24 @@ export class RunObject extends DurableObject<Env> {
     this.#firstTokenSeen = true
   }
 
+  /** The run is due in `delayMs`: now, and this object runs it; later (or no loop here), the queue carries it. */
   #queue(delayMs: number): void {
     this.#store.update({ queued_ms: Date.now() + delayMs })
-    this.#addOutbox('enqueue')
+    if (delayMs <= 0 && this.runHere) this.#startHere = true
+    else this.#addOutbox('enqueue')
+  }
+
+  /**
+   * Starts the loop, not awaited: the call that made the run due answers now. A pending loop keeps the
+   * object alive (its heartbeat timer and its I/O: compatibility date 2026-10-01). A loop that dies or
+   * is evicted leaves its lease: the alarm wakes the run after it, as it would a dead consumer's.
+   */
+  #start(): void {
+    if (!this.#startHere || !this.runHere) return
+    this.#startHere = false
+    const runId = this.#store.get()?.spec.run_id
+    if (!runId) return
+    this.runHere(runId, `object:${crypto.randomUUID()}`).catch((err) => console.error(`run ${runId}: its loop in the object crashed: ${errorForLog(err)}`))
   }
 
   #addOutbox(...items: OutboxItem[]): void {
@@ -437,6 +473,7 @@ export class RunObject extends DurableObject<Env> {
     await this.#schedule(left.some((item) => hold.includes(item)) ? RUNNING_SYNC_MS : OUTBOX_RETRY_MS)
     // Waiters wake after the D1 write: whoever returns from wait() reads the new state everywhere.
     for (const waiter of this.#waiters) waiter()
+    this.#start()
   }
 
   async #schedule(outboxInMs = OUTBOX_RETRY_MS): Promise<void> {

@@ -172,7 +172,8 @@ export class ThreadObject extends DurableObject<Env> {
     for (let next = this.#store.shift(); next; next = this.#store.shift()) {
       await this.#set('busy', next)
       const snap = await runStub(this.env, next).release()
-      if (snap.status === 'pending') return undefined
+      // Released, it may be running already (its object runs it at once): only an ended one is skipped.
+      if (!isTerminal(snap.status)) return undefined
       // It ended while waiting (cancelled in the queue): try the one after it.
     }
     return this.#store.set(statusIfNone, null, true)

@@ -54,9 +54,10 @@ beforeAll(async () => {
 
 describe('D1 round trips on the hot paths (counted, not timed)', () => {
   it('creating a run: 1 once its agent is cached (the insert, whose RETURNING reads budget and run context; with a new thread, one batch), 2 on a miss', async ({ expect }) => {
-    const { value: res, trips: session } = await tripsOf(() => call('POST', '/v1/sessions/stream', { key: t.key, body: { message: 'count me' } }))
+    // The runs start in their objects at once: slow ones, so that their final writes fall after the count.
+    const { value: res, trips: session } = await tripsOf(() => call('POST', '/v1/sessions/stream', { key: t.key, body: { message: '/slow 300 /tokens 2' } }))
     expect(res.status).toBe(202)
-    const { value: acp, trips: acpTrips } = await tripsOf(() => call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: 'count me' } }))
+    const { value: acp, trips: acpTrips } = await tripsOf(() => call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: '/slow 300 /tokens 2' } }))
     expect(acp.status).toBe(200)
     // The agent was read by the warm-up (and is re-read after AGENT_CACHE_MS): 1, else 2.
     expect(session).toBeGreaterThanOrEqual(1)
@@ -66,7 +67,7 @@ describe('D1 round trips on the hot paths (counted, not timed)', () => {
     // Back to back, the second of two creates finds the agent in memory.
     const first = await call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: 'warm' } })
     await run(first.body.run_id).wait(10_000)
-    const { value: warm, trips: warmTrips } = await tripsOf(() => call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: 'count me' } }))
+    const { value: warm, trips: warmTrips } = await tripsOf(() => call('POST', '/acp/runs', { headers: { 'x-api-key': t.key }, body: { input: '/slow 300 /tokens 2' } }))
     expect(warm.status).toBe(200)
     expect(warmTrips).toBe(1)
   })

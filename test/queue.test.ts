@@ -1,6 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, it } from 'vitest'
 import { call, createTenant, env } from './helpers/api'
+import { RunStore } from '../durable-objects/run-store'
 import { allEvents, d1Writes, deliver, deltas, run, until } from './helpers/runs'
 import { startTurn, waitTurn } from './helpers/sessions'
 
@@ -14,6 +15,19 @@ async function expireLease(runId: string, extra = '') {
   })
   await evictDurableObject(env.RUNS.getByName(runId))
 }
+
+describe('where a run runs', () => {
+  it('a run due now runs in its own object: the object holds its lease, no consumer is involved', async ({ expect }) => {
+    const t = await createTenant('here')
+    const s = await startTurn(t, { message: '/slow 30 /tokens 10' })
+    const owner = await until(
+      () => runInDurableObject(env.RUNS.getByName(s.turn_id), (_, state) => new RunStore(state.storage.sql).get()?.lease_owner ?? null),
+      (o) => o !== null,
+    )
+    expect(owner).toMatch(/^object:/)
+    expect((await waitTurn(t, s)).status).toBe('success')
+  })
+})
 
 describe('queue delivery', () => {
   it('a duplicate delivery while the run is leased is retried, not run twice', async ({ expect }) => {

@@ -10,7 +10,9 @@ const children = (parentRunId: string) =>
 describe('run_subagent: child runs on the engine', () => {
   it('runs up to 5 children in parallel, waits released from the queue, returns their results and rolls their usage in', async ({ expect }) => {
     const t = await createTenant('sub')
-    const s = await startTurn(t, { message: '/tool run_subagent {"tasks":[{"mode":"explore","prompt":"/tokens 3"},{"mode":"verify","prompt":"/tokens 5"}]}' })
+    // The second child takes ~0.5 s, so the parent (whose children start in their objects at once) has to
+    // wait for it. Its directives are JSON-escaped (\/, \u0020): the dev model would read them as the parent's own.
+    const s = await startTurn(t, { message: '/tool run_subagent {"tasks":[{"mode":"explore","prompt":"/tokens 3"},{"mode":"verify","prompt":"\\/slow 100\\u0020\\/tokens 5"}]}' })
     const done = await waitTurn(t, s, 30)
     expect(done.status).toBe('success')
 

@@ -5,7 +5,7 @@ import { consumeRuns } from './queue'
 import { consumeWebhooks } from './webhooks/consumer'
 
 export { RateLimiterObject } from '../durable-objects/rate-limiter'
-export { RunObject } from '../durable-objects/run'
+export { RunObject } from './run-object'
 export { ThreadObject } from '../durable-objects/thread'
 
 const app = createApp()

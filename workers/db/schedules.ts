@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lte } from 'drizzle-orm'
+import { and, asc, desc, eq, lte, sql } from 'drizzle-orm'
 import type { Db } from '../app-env'
 import { ApiError } from '../errors'
 import { nextSlot } from '../lib/cron'
@@ -86,7 +86,8 @@ export type SlotOutcome = { slot: string; runId: string } | { slot: string; refu
 export async function advance(db: Db, s: ScheduleRow, now: Date, outcome?: SlotOutcome): Promise<void> {
   const last = outcome
     ? 'runId' in outcome
-      ? { lastRunAt: outcome.slot, lastRunId: outcome.runId, lastStatus: 'pending' }
+      ? // The run's status as D1 has it now: a run that ended before this write is not shown pending for good.
+        { lastRunAt: outcome.slot, lastRunId: outcome.runId, lastStatus: sql<string>`coalesce((SELECT r.status FROM runs r WHERE r.id = ${outcome.runId}), 'pending')` }
       : { lastRunAt: outcome.slot, lastStatus: `refused: ${outcome.refused}` }
     : {}
   await db.batch([

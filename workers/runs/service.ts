@@ -127,8 +127,10 @@ export async function createRun(db: Db, env: Env, input: CreateRunInput): Promis
     throw new ApiError('conflict', `Thread ${threadId} was just created by a concurrent request; retry the run`)
   }
   if (input.newThread) {
-    // Nothing can be ahead of the first run of a new thread: enqueue it and mark it active at once.
-    await Promise.all([run.init(spec, { enqueue: true, delay_ms }), threadStub(env, threadId).begin(threadId, id)])
+    // Nothing can be ahead of the first run of a new thread: it is marked active, then started. In this
+    // order: a run that started first could end before its thread knew it (the thread would stay busy).
+    await threadStub(env, threadId).begin(threadId, id)
+    await run.init(spec, { enqueue: true, delay_ms })
     return { row, admission: 'started' }
   }
   await run.init(spec, { enqueue: false, delay_ms })

@@ -1,5 +1,5 @@
 import type { Env } from '../env'
-import { runStub, threadStub } from '../runs/stubs'
+import { type RunStub, runStub, threadStub } from '../runs/stubs'
 import { SUBAGENT_CHANNEL } from '../runs/subagents'
 import { type ChatMessage, freshContext, type JsonObject, type RunSpec, type ToolCall, type Usage } from '../runs/types'
 import { createDb } from '../db/client'
@@ -25,8 +25,7 @@ const CHILD_WITHHELD = new Set(['run_subagent', 'request_form'])
  * derived from the step, so a step re-run after a crash appends nothing twice; completed tool
  * results are stored and never executed again.
  */
-export async function runLoop(env: Env, runId: string, owner: string): Promise<LoopOutcome> {
-  const run = runStub(env, runId)
+export async function runLoop(env: Env, runId: string, owner: string, run: RunStub = runStub(env, runId)): Promise<LoopOutcome> {
   const claim = await run.claim(owner, LEASE_MS)
   if (!claim.ok) return claim.reason === 'leased' ? { kind: 'retry', delayMs: claim.retry_in_ms } : { kind: 'done' }
 

@@ -413,7 +413,10 @@ export class RunObject extends DurableObject<Env> {
     this.#startHere = false
     const runId = this.#store.get()?.spec.run_id
     if (!runId) return
-    this.runHere(runId, `object:${crypto.randomUUID()}`).catch((err) => console.error(`run ${runId}: its loop in the object crashed: ${errorForLog(err)}`))
+    // On a later turn: the call that made the run due answers first (its writes alone behind its output gate).
+    setTimeout(() => {
+      this.runHere?.(runId, `object:${crypto.randomUUID()}`).catch((err) => console.error(`run ${runId}: its loop in the object crashed: ${errorForLog(err)}`))
+    }, 0)
   }
 
   #addOutbox(...items: OutboxItem[]): void {

@@ -21,7 +21,7 @@ import { toSnapshot, usageOf } from './run-snapshot'
 import { EventHub, SUBSCRIPTIONS } from './event-hub'
 import { errorForLog } from '../workers/lib/log'
 
-/** A queued run nobody claimed (or whose consumer died) is sent to the queue again after this. */
+/** A due run nobody claimed (its message lost, its loop or consumer dead) is started again after this. */
 export const WAKE_AFTER_MS = 60_000
 /** After this many wakes without progress the run fails instead of looping forever. */
 export const MAX_WAKES = 5
@@ -327,7 +327,7 @@ export class RunObject extends DurableObject<Env> {
         if (run.wakes >= MAX_WAKES) {
           this.#transition(run, 'error', { error: JSON.stringify({ code: 'abandoned', message: `No consumer finished the run after ${MAX_WAKES} wakes` }) })
         } else {
-          // The consumer died or the message was lost: hand the run to the queue again.
+          // Its loop or consumer died, or its message was lost: start it again (here, or through the queue).
           this.#store.update({ lease_owner: null, lease_expires_ms: 0, wakes: run.wakes + 1 })
           this.#queue(0)
         }

@@ -23,7 +23,8 @@ const CHILD_WITHHELD = new Set(['run_subagent', 'request_form'])
  * Runs (or resumes) one run: claim the lease, then model → tools → model … until a final answer,
  * an interrupt, a stop (cancel/timeout), an error or the step limit. Each step's events carry keys
  * derived from the step, so a step re-run after a crash appends nothing twice; completed tool
- * results are stored and never executed again.
+ * results are stored and never executed again. `run` is the RunObject's stub for a queue consumer,
+ * or the object itself when it runs its own run (workers/run-object.ts).
  */
 export async function runLoop(env: Env, runId: string, owner: string, run: RunStub = runStub(env, runId)): Promise<LoopOutcome> {
   const claim = await run.claim(owner, LEASE_MS)

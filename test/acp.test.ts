@@ -222,10 +222,11 @@ describe('ACP multitask strategies (two overlapping runs on one thread)', () => 
 describe('ACP multitask strategies under concurrency (50 runs at once on one thread)', () => {
   const fifty = async (strategy: string) => {
     const thread = (await acp(t, 'POST', '/threads', {})).body.thread_id as string
-    // Each run lasts ~4 s, so all fifty are admitted while one is active (a run that ended before the
-    // next admission would rightly succeed too: interrupt and rollback act on the active run only). At
-    // ~2 s, one full-suite run on a loaded machine saw two successes.
-    const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => acp(t, 'POST', `/threads/${thread}/runs`, run(`/slow 2000 racer ${i}`, { multitask_strategy: strategy }))))
+    // Each run lasts ~4 s (4 words, 1 s each), so all fifty are admitted while one is active (a run that
+    // ended before the next admission would rightly succeed too: interrupt and rollback act on the active
+    // run only). The dev model once read "/slow 1000 racer 3" as no wait at all: the racers took
+    // milliseconds, and a run that starts in its object at once could end before the next admission.
+    const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => acp(t, 'POST', `/threads/${thread}/runs`, run(`racer ${i} /slow 1000`, { multitask_strategy: strategy }))))
     return { thread, replies }
   }
   const threadRunsInD1 = (thread: string) => env.DB.prepare('SELECT id, status FROM runs WHERE thread_id = ?').bind(thread).all<{ id: string; status: string }>()

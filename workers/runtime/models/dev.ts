@@ -15,11 +15,11 @@ export class DevModel implements ModelProvider {
   async *stream(req: ModelRequest): AsyncIterable<ModelChunk> {
     const last = req.messages[req.messages.length - 1]
     const directives = last?.role === 'user' ? parse(last.content ?? '') : new Map<string, string>()
-    const slowMs = Number(directives.get('slow') ?? 0)
+    const slowMs = leadingNumber(directives.get('slow')) ?? 0
 
     if (directives.has('fail')) throw new ModelError('model_error', directives.get('fail') || 'dev model failure', false)
     if (directives.has('rate-limit') && req.attempt === 1) {
-      throw new ModelError('rate_limited', 'dev model: rate limited', true, Number(directives.get('rate-limit')) || 1000)
+      throw new ModelError('rate_limited', 'dev model: rate limited', true, leadingNumber(directives.get('rate-limit')) || 1000)
     }
 
     const call = toolCallFor(directives)
@@ -30,7 +30,7 @@ export class DevModel implements ModelProvider {
     }
 
     const words = replyFor(last, req.messages, directives)
-    const crashAfter = directives.has('crash') && req.attempt === 1 ? Number(directives.get('crash')) : -1
+    const crashAfter = directives.has('crash') && req.attempt === 1 ? (leadingNumber(directives.get('crash')) ?? -1) : -1
     for (const [i, word] of words.entries()) {
       if (i === crashAfter) throw new Error('dev model: simulated consumer crash')
       if (slowMs > 0) await sleep(slowMs, req.signal)
@@ -41,6 +41,12 @@ export class DevModel implements ModelProvider {
 }
 
 const DIRECTIVE = /(?:^|\s)\/(tool|ask|fail|slow|tokens|crash|rate-limit)\b/g
+
+/** A numeric directive's number: the one it starts with ("/slow 2000 racer 3" waits 2000 ms), else undefined. */
+const leadingNumber = (value: string | undefined): number | undefined => {
+  const n = Number.parseFloat(value ?? '')
+  return Number.isFinite(n) ? n : undefined
+}
 
 /** `/name rest-until-next-directive` pairs. */
 function parse(text: string): Map<string, string> {
@@ -64,7 +70,7 @@ function toolCallFor(d: Map<string, string>): { name: string; arguments: string 
 
 function replyFor(last: ChatMessage | undefined, messages: ChatMessage[], d: Map<string, string>): string[] {
   if (d.has('tokens')) {
-    const n = Math.max(0, Math.min(100_000, Number(d.get('tokens')) || 0))
+    const n = Math.max(0, Math.min(100_000, leadingNumber(d.get('tokens')) ?? 0))
     return Array.from({ length: n }, (_, i) => `tok${i + 1}`)
   }
   if (last?.role === 'tool') {

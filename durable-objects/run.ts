@@ -84,7 +84,7 @@ export class RunObject extends DurableObject<Env> {
     }
   }
 
-  /** The thread's turn came: send the held run to the queue. */
+  /** The thread's turn came: start the held run (here, or through the queue when due later). */
   async release(): Promise<RunSnapshot> {
     const run = this.#store.get()
     if (run?.status === 'pending' && run.queued_ms === 0) {

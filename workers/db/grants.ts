@@ -55,14 +55,17 @@ export async function revokeGrantsOutside(db: Db, agent: AgentRow, services: rea
     })`)
 }
 
-/** grantedServices as a column (comma-separated names) for a caller that reads it in one select with more. */
+/** The services granted to an agent as a column (comma-separated names, servicesOf reads them): run creation reads it with more. */
 export const grantedServicesColumn = (agentId: string | SQL) =>
   sql<string | null>`(SELECT group_concat(DISTINCT c.service_name) FROM grants g JOIN credentials c ON c.id = g.credential_id WHERE g.agent_id = ${agentId})`
 
+/** grantedServicesColumn's value as names. */
+export const servicesOf = (column: string | null): string[] => (column ? column.split(',') : [])
+
 /** Services of the credentials granted to an agent (what its granted-credential tools can act as). */
 export async function grantedServices(db: Db, agentId: string): Promise<string[]> {
-  const rows = await db.selectDistinct({ service: credentials.serviceName }).from(grants).innerJoin(credentials, eq(credentials.id, grants.credentialId)).where(eq(grants.agentId, agentId))
-  return rows.map((r) => r.service)
+  const row = await db.get<{ granted: string | null }>(sql`SELECT ${grantedServicesColumn(agentId)} AS granted`)
+  return servicesOf(row?.granted ?? null)
 }
 
 /** The sealed secret of a credential of `service` granted to the agent with `scope`, if any (the oldest grant wins). */

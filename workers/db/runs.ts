@@ -3,7 +3,7 @@ import type { Db } from '../app-env'
 import { ApiError } from '../errors'
 import { TtlCache } from '../lib/ttl-cache'
 import type { RunSnapshot, ThreadMirror } from '../runs/types'
-import { grantedServicesColumn } from './grants'
+import { grantedServicesColumn, servicesOf } from './grants'
 import { paged } from './paged'
 import { prebuilt } from './prebuilt'
 import { hasSearchSettingsColumn } from './search-settings'
@@ -151,7 +151,7 @@ export interface RunContext {
 }
 
 const runContextOf = (r: { granted: string | null; search: number; hooks: number }): RunContext => ({
-  granted_services: r.granted ? r.granted.split(',') : [],
+  granted_services: servicesOf(r.granted),
   org_search: Boolean(r.search),
   org_hooks: Boolean(r.hooks),
 })

@@ -49,11 +49,6 @@ export const hasEnabledEndpointColumn = (orgId: number | SQL) => sql<number>`EXI
 
 /** Whether the org has an enabled endpoint: a read, not a write, per run end. */
 export async function hasEnabledEndpoint(db: Db, orgId: number): Promise<boolean> {
-  const row = await db
-    .select({ id: webhookEndpoints.id })
-    .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.enabled, true)))
-    .limit(1)
-    .get()
-  return row !== undefined
+  const row = await db.get<{ hooks: number }>(sql`SELECT ${hasEnabledEndpointColumn(orgId)} AS hooks`)
+  return Boolean(row?.hooks)
 }

@@ -15,8 +15,9 @@ const FLUSH_EVERY_MS = 25
 const FLUSH_AT_EVENTS = 64
 
 /**
- * The consumer's side of RunObject: batches token deltas (one RPC per ~25 ms, never one per
- * token), and turns every "stop" answer into an abort of the model call and a RunStopped throw.
+ * The loop's side of RunObject (over RPC from a queue consumer, in place when the object runs its own
+ * run): batches token deltas (one write per ~25 ms, never one per token), and turns every "stop"
+ * answer into an abort of the model call and a RunStopped throw.
  */
 export class RunWriter {
   #pending: RunEvent[] = []
@@ -74,7 +75,7 @@ export class RunWriter {
     this.#check(await this.run.defer(this.owner, delayMs, reason))
   }
 
-  /** One RPC: the held events and the end of the run. */
+  /** One write: the held events and the end of the run. */
   async finish(outcome: Parameters<RunStub['finish']>[1]): Promise<void> {
     const events = this.#pending
     this.#pending = []
